@@ -1,0 +1,22 @@
+#!/usr/bin/env python3
+"""CDK app: one environment-agnostic stack, checked by cdk-nag's AwsSolutions pack."""
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from stacks.conversion_watch_stack import ConversionWatchStack
+
+
+def build_app(app: cdk.App | None = None) -> cdk.App:
+    app = app or cdk.App()
+    ConversionWatchStack(
+        app,
+        "ConversionWatch",
+        description="Conversion Watch: EventBridge events for EC2 VM import and License Manager conversion tasks",
+    )
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

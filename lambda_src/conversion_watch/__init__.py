@@ -1,0 +1,1 @@
+"""Plain logic of Conversion Watch: no Lambda or Step Functions types in here."""

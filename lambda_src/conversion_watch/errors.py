@@ -1,0 +1,59 @@
+"""Named errors. The class name is the error name Step Functions sees.
+
+Two families:
+* ``WatchError`` subclasses end the watch: the poll step returns them as data
+  (an ``ERROR`` outcome) so the state machine publishes a
+  ``Conversion Task Watch Error`` event and fails with ``errorCode`` as its error.
+* ``TransientError`` subclasses are raised out of the handler so the state
+  machine's Retry (backoff + jitter) absorbs them; when retries run out the
+  Catch turns them into a ``RetriesExhausted`` watch error.
+"""
+
+from __future__ import annotations
+
+
+class WatchError(Exception):
+    """The watcher cannot go on; ``error_code`` names why (public, in events)."""
+
+    error_code = "WatchError"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(WatchError):
+    error_code = "InvalidInput"
+
+
+class TaskNotFound(WatchError):
+    error_code = "TaskNotFound"
+
+
+class AccessDenied(WatchError):
+    error_code = "AccessDenied"
+
+
+class UnknownServiceState(WatchError):
+    error_code = "UnknownServiceState"
+
+
+class WatchTimedOut(WatchError):
+    error_code = "WatchTimedOut"
+
+
+class TransientError(Exception):
+    """Worth retrying: the state machine retries these with backoff and jitter."""
+
+
+class Throttled(TransientError):
+    """The service throttled us (``RequestLimitExceeded``, ``RateLimitExceededException``)."""
+
+
+class ServiceUnavailable(TransientError):
+    """A 5xx or network failure from the service."""
+
+
+# Error names the state machine's Retry matches on; kept here so the stack and
+# the handlers cannot drift apart.
+RETRYABLE_ERROR_NAMES = (Throttled.__name__, ServiceUnavailable.__name__)

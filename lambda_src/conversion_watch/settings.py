@@ -1,0 +1,35 @@
+"""Knobs the stack sets as environment variables (construct props)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from conversion_watch.models import ONE_YEAR_SECONDS
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    min_poll_seconds: int = 30
+    max_poll_seconds: int = 300
+    default_max_watch_seconds: int = 30 * 24 * 3600
+    polls_per_execution: int = 500
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        settings = cls(
+            min_poll_seconds=_int_env("MIN_POLL_SECONDS", cls.min_poll_seconds),
+            max_poll_seconds=_int_env("MAX_POLL_SECONDS", cls.max_poll_seconds),
+            default_max_watch_seconds=_int_env("DEFAULT_MAX_WATCH_SECONDS", cls.default_max_watch_seconds),
+            polls_per_execution=_int_env("POLLS_PER_EXECUTION", cls.polls_per_execution),
+        )
+        if not 1 <= settings.min_poll_seconds <= settings.max_poll_seconds:
+            raise ValueError("MIN_POLL_SECONDS must be >= 1 and <= MAX_POLL_SECONDS")
+        if not 60 <= settings.default_max_watch_seconds <= ONE_YEAR_SECONDS:
+            raise ValueError("DEFAULT_MAX_WATCH_SECONDS must be between 60 and one year")
+        return settings

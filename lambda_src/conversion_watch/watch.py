@@ -1,0 +1,208 @@
+"""The two steps of the loop as plain functions: start (validate) and poll.
+
+Both return the state machine's whole state document::
+
+    {"watch": <Watch>, "status": <status>}
+
+``status.outcome`` is ``VALID`` (start), ``OBSERVED`` (poll) or ``ERROR``; an
+``ERROR`` carries ``errorCode``, ``message`` and the ``Conversion Task Watch
+Error`` event detail. Transient failures are raised instead (see ``errors``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from conversion_watch.errors import InvalidInput, WatchError, WatchTimedOut
+from conversion_watch.models import (
+    Observation,
+    ProgressSample,
+    StateChangeDetail,
+    Watch,
+    WatchErrorDetail,
+    WatchRequest,
+)
+from conversion_watch.naming import execution_name
+from conversion_watch.schedule import PollBounds, completion_eta, next_poll_delay
+from conversion_watch.settings import Settings
+from conversion_watch.snapshot import TaskSnapshot
+
+Describe = Callable[[str, str], TaskSnapshot]
+MAX_ECHOED_INPUT_CHARS = 2048
+
+
+def start(raw_input: Any, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    """Validate the execution's input and open (or resume) a watch."""
+    try:
+        request = parse_request(raw_input)
+    except InvalidInput as error:
+        return _input_error(raw_input, error, now=now)
+    if request.continuation is not None:
+        carried = request.continuation
+        watch = Watch(
+            taskType=request.taskType,
+            taskId=request.taskId,
+            **carried.model_dump(exclude={"generation"}),
+            generation=carried.generation + 1,
+        )
+    else:
+        max_watch = request.maxWatchSeconds or settings.default_max_watch_seconds
+        watch = Watch(
+            taskType=request.taskType,
+            taskId=request.taskId,
+            watchStartedAt=now,
+            deadline=now + timedelta(seconds=max_watch),
+        )
+    return {"watch": _dump(watch), "status": {"outcome": "VALID"}}
+
+
+def parse_request(raw_input: Any) -> WatchRequest:
+    if not isinstance(raw_input, dict):
+        raise InvalidInput(f"input must be a JSON object, got {type(raw_input).__name__}")
+    try:
+        return WatchRequest.model_validate(raw_input)
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error)) from None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "input"
+        problems.append(f"{where}: {item['msg']}")
+    return "; ".join(problems)
+
+
+def poll(watch: Watch, *, settings: Settings, describe: Describe, now: datetime) -> dict[str, Any]:
+    """Observe the task once and decide what the state machine does next."""
+    watch = watch.model_copy(update={"pollCount": watch.pollCount + 1, "generationPolls": watch.generationPolls + 1})
+    try:
+        snapshot = describe(watch.taskType, watch.taskId)
+        if not snapshot.terminal and now >= watch.deadline:
+            raise WatchTimedOut(
+                f"task still {snapshot.state} after the maximum watch time "
+                f"({int((watch.deadline - watch.watchStartedAt).total_seconds())} s)"
+            )
+    except WatchError as error:
+        return _watch_error(watch, error, now=now)
+    return _observed(watch, snapshot, settings=settings, now=now)
+
+
+def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    seen = Observation(state=snapshot.state, serviceState=snapshot.service_state,  # type: ignore[arg-type]
+                       statusMessage=snapshot.status_message)
+    previous = watch.last
+    changed = previous != seen
+    state_changed = previous is None or (previous.state, previous.serviceState) != (seen.state, seen.serviceState)
+    sample = (
+        ProgressSample(percent=snapshot.progress.percent, at=now)
+        if snapshot.progress is not None and snapshot.progress.percent is not None
+        else None
+    )
+    eta = completion_eta(watch.lastProgress, sample) if not state_changed else None
+    watch = watch.model_copy(
+        update={
+            "last": seen,
+            "sequence": watch.sequence + (1 if changed else 0),
+            "lastChangeAt": now if state_changed else watch.lastChangeAt,
+            "lastProgress": sample or watch.lastProgress,
+        }
+    )
+    status: dict[str, Any] = {
+        "outcome": "OBSERVED",
+        "state": snapshot.state,
+        "terminal": snapshot.terminal,
+        "changed": changed,
+        "waitSeconds": next_poll_delay(
+            now=now,
+            quiet_since=watch.lastChangeAt or watch.watchStartedAt,
+            bounds=PollBounds(min_seconds=settings.min_poll_seconds, max_seconds=settings.max_poll_seconds),
+            deadline=watch.deadline,
+            expires_at=snapshot.expires_at,
+            eta_seconds=eta,
+        ),
+        "handOver": False,
+        "summary": _summary(watch, snapshot),
+    }
+    if changed:
+        status["detail"] = _dump(
+            StateChangeDetail(
+                eventId=f"{watch.taskId}#{watch.sequence}",
+                sequence=watch.sequence,
+                taskType=watch.taskType,
+                taskId=watch.taskId,
+                state=seen.state,
+                previousState=previous.state if previous else None,
+                serviceState=seen.serviceState,
+                terminal=snapshot.terminal,
+                statusMessage=seen.statusMessage,
+                progress=snapshot.progress,
+                observedAt=now,
+                watchStartedAt=watch.watchStartedAt,
+                pollCount=watch.pollCount,
+                task=snapshot.facts,
+            )
+        )
+    if not snapshot.terminal and watch.generationPolls >= settings.polls_per_execution:
+        status["handOver"] = True
+        status["nextExecutionName"] = execution_name(watch.taskId, generation=watch.generation + 1)
+        status["continuation"] = _dump(watch.continuation())
+    return {"watch": _dump(watch), "status": status}
+
+
+def _summary(watch: Watch, snapshot: TaskSnapshot) -> str:
+    text = f"{watch.taskType} task {watch.taskId} is {snapshot.state} (service state {snapshot.service_state!r})"
+    return f"{text}: {snapshot.status_message}" if snapshot.status_message else text
+
+
+def _watch_error(watch: Watch, error: WatchError, *, now: datetime) -> dict[str, Any]:
+    sequence = watch.sequence + 1
+    detail = WatchErrorDetail(
+        eventId=f"{watch.taskId}#{sequence}",
+        sequence=sequence,
+        taskType=watch.taskType,
+        taskId=watch.taskId,
+        errorCode=error.error_code,
+        message=error.message,
+        lastKnownState=watch.last.state if watch.last else None,
+        observedAt=now,
+        watchStartedAt=watch.watchStartedAt,
+        pollCount=watch.pollCount,
+    )
+    watch = watch.model_copy(update={"sequence": sequence})
+    return {"watch": _dump(watch), "status": _error_status(error, detail)}
+
+
+def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime) -> dict[str, Any]:
+    task_type = raw_input.get("taskType") if isinstance(raw_input, dict) else None
+    task_id = raw_input.get("taskId") if isinstance(raw_input, dict) else None
+    echoed = json.dumps(raw_input, default=str)
+    detail = WatchErrorDetail(
+        eventId=f"{task_id if isinstance(task_id, str) else 'invalid-input'}#1",
+        sequence=1,
+        taskType=task_type if isinstance(task_type, str) else None,
+        taskId=task_id if isinstance(task_id, str) else None,
+        errorCode=error.error_code,
+        message=error.message,
+        observedAt=now,
+        input=raw_input if len(echoed) <= MAX_ECHOED_INPUT_CHARS else None,
+    )
+    return {"watch": None, "status": _error_status(error, detail)}
+
+
+def _error_status(error: WatchError, detail: WatchErrorDetail) -> dict[str, Any]:
+    return {
+        "outcome": "ERROR",
+        "errorCode": error.error_code,
+        "message": error.message,
+        "detail": _dump(detail),
+    }
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")

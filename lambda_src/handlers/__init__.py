@@ -1,0 +1,1 @@
+"""Lambda entry points: thin, they parse, call plain logic and record telemetry."""

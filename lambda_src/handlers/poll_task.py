@@ -1,0 +1,42 @@
+"""Step "Poll Conversion Task": one describe call, one normalized status."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import BaseModel, event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from conversion_watch import clock, watch
+from conversion_watch.describe import describe_task
+from conversion_watch.models import Watch
+from conversion_watch.observability import logger, metrics, tracer
+from conversion_watch.settings import Settings
+
+
+class PollEvent(BaseModel):
+    watch: Watch
+
+
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=PollEvent)
+def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
+    current = event.watch
+    logger.append_keys(taskType=current.taskType, taskId=current.taskId)
+    metrics.add_dimension(name="TaskType", value=current.taskType)
+    metrics.add_metric(name="Polls", unit=MetricUnit.Count, value=1)
+    result = watch.poll(current, settings=Settings.from_env(), describe=traced_describe, now=clock.utc_now())
+    status = result["status"]
+    if status["outcome"] == "ERROR":
+        metrics.add_metric(name="WatchErrors", unit=MetricUnit.Count, value=1)
+        logger.warning("watch cannot go on", extra={"errorCode": status["errorCode"], "reason": status["message"]})
+    elif status["changed"]:
+        metrics.add_metric(name="StateChanges", unit=MetricUnit.Count, value=1)
+        logger.info("task changed", extra={"state": status["state"], "sequence": result["watch"]["sequence"]})
+    return result
+
+
+@tracer.capture_method(capture_response=False)
+def traced_describe(task_type: str, task_id: str) -> Any:
+    return describe_task(task_type, task_id)
