@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 TaskType = Literal["ec2-conversion", "license-conversion"]
 State = Literal["IN_PROGRESS", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"]
@@ -164,7 +164,16 @@ class StateChangeDetail(_Model):
     observedAt: datetime
     watchStartedAt: datetime
     pollCount: int
+    elapsedSeconds: int = Field(
+        ge=0, description="Seconds since the task started (License Manager startTime), else since the watch started."
+    )
+    elapsed: str = Field(description='elapsedSeconds for people, e.g. "3 h 12 min" (notifications quote it).')
     task: TaskFacts
+
+    @field_serializer("task")
+    def _task_without_blanks(self, task: TaskFacts) -> dict[str, Any]:
+        # An EC2 task has no license fields and vice versa: leave them out.
+        return task.model_dump(mode="json", exclude_none=True)
 
 
 class WatchErrorDetail(_Model):

@@ -4,5 +4,7 @@
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 logger = Logger()
-tracer = Tracer()
+# Patch only botocore, the one library we call; patch_all would also import and
+# wrap libraries the functions never use.
+tracer = Tracer(patch_modules=("botocore",))
 metrics = Metrics()
