@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_VERSION_CHECK := true
 
-.PHONY: setup synth demo test lint typecheck bench clean
+.PHONY: setup synth demo test lint typecheck bench diagrams clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -38,6 +38,10 @@ test: lint typecheck synth
 
 bench: synth
 	$(PY) -m bench
+
+# README pictures (docs/images/*.svg); needs Graphviz: apt-get install -y graphviz.
+diagrams: synth
+	$(PY) -m tools.render_diagrams
 
 clean:
 	rm -rf cdk.out reports .pytest_cache .mypy_cache .ruff_cache

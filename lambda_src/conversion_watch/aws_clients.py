@@ -14,7 +14,14 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_CONFIG = Config(connect_timeout=5, read_timeout=15, user_agent_extra="conversion-watch")
+# Every SDK attempt (AWS_MAX_ATTEMPTS of them, with back-off) must fit in the
+# function's timeout: a Lambda time-out is "Lambda.Unknown", which the state
+# machine does not retry, so one slow endpoint would end the watch.
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 6
+_CONFIG = Config(
+    connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS, user_agent_extra="conversion-watch"
+)
 
 
 @cache

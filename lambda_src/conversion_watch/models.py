@@ -19,7 +19,8 @@ WATCH_ERROR = "Conversion Task Watch Error"
 
 # ImportInstance tasks are import-i-..., ImportVolume tasks import-vol-...
 EC2_TASK_ID = re.compile(r"^import-(i|vol)-[0-9a-z]{8,32}$")
-LICENSE_TASK_ID = re.compile(r"^lct-[0-9a-z]{8,64}$")
+# License Manager's own model: pattern ^lct-[a-zA-Z0-9]*, at most 50 characters.
+LICENSE_TASK_ID = re.compile(r"^lct-[a-zA-Z0-9]{8,46}$")
 TASK_ID_PATTERNS: dict[str, re.Pattern[str]] = {
     "ec2-conversion": EC2_TASK_ID,
     "license-conversion": LICENSE_TASK_ID,

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from conversion_watch.durations import elapsed_seconds, human_duration
 from conversion_watch.errors import InvalidInput, WatchError, WatchTimedOut
 from conversion_watch.models import (
     Observation,
@@ -145,6 +146,8 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
                 observedAt=now,
                 watchStartedAt=watch.watchStartedAt,
                 pollCount=watch.pollCount,
+                elapsedSeconds=(elapsed := _elapsed(watch, snapshot, now=now)),
+                elapsed=human_duration(elapsed),
                 task=snapshot.facts,
             )
         )
@@ -153,6 +156,13 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
         status["nextExecutionName"] = execution_name(watch.taskId, generation=watch.generation + 1)
         status["continuation"] = _dump(watch.continuation())
     return {"watch": _dump(watch), "status": status}
+
+
+def _elapsed(watch: Watch, snapshot: TaskSnapshot, *, now: datetime) -> int:
+    """The task's own run time when the service reports it, else the watch's."""
+    since = snapshot.facts.startTime or watch.watchStartedAt
+    until = snapshot.facts.endTime if snapshot.terminal and snapshot.facts.endTime else now
+    return elapsed_seconds(since, until)
 
 
 def _summary(watch: Watch, snapshot: TaskSnapshot) -> str:

@@ -23,7 +23,9 @@ class PollEvent(BaseModel):
 @event_parser(model=PollEvent)
 def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     current = event.watch
-    logger.append_keys(taskType=current.taskType, taskId=current.taskId)
+    # Thread-local keys: the local engine runs many invocations in one process.
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(taskType=current.taskType, taskId=current.taskId)
     metrics.add_dimension(name="TaskType", value=current.taskType)
     metrics.add_metric(name="Polls", unit=MetricUnit.Count, value=1)
     result = watch.poll(current, settings=Settings.from_env(), describe=traced_describe, now=clock.utc_now())

@@ -14,7 +14,8 @@ from conversion_watch.settings import Settings
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(execution=event.get("executionName"))
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(execution=event.get("executionName"))
     result = watch.start(event.get("input"), settings=Settings.from_env(), now=clock.utc_now())
     status = result["status"]
     if status["outcome"] == "ERROR":

@@ -199,6 +199,35 @@ def build_definition(
     hand_over.add_catch(
         handed_over, errors=["StepFunctions.ExecutionAlreadyExistsException"], result_path=sfn.JsonPath.DISCARD
     )
+    # Any other failure would end the watch silently: report it like a poll failure.
+    hand_over.add_catch(
+        sfn.Pass(
+            scope,
+            "Record Hand Over Failure",
+            parameters={
+                "watch.$": "$.watch",
+                "status": {
+                    "outcome": "ERROR",
+                    "errorCode": "HandOverFailed",
+                    "message.$": "States.Format('could not start the next execution: {}', $.failure.Error)",
+                    "detail": {
+                        "eventId.$": "States.Format('{}#{}', $.watch.taskId, States.MathAdd($.watch.sequence, 1))",
+                        "sequence.$": "States.MathAdd($.watch.sequence, 1)",
+                        "taskType.$": "$.watch.taskType",
+                        "taskId.$": "$.watch.taskId",
+                        "errorCode": "HandOverFailed",
+                        "message.$": "States.Format('could not start the next execution: {}', $.failure.Error)",
+                        "lastKnownState.$": "$.status.state",
+                        "observedAt.$": "$$.State.EnteredTime",
+                        "watchStartedAt.$": "$.watch.watchStartedAt",
+                        "pollCount.$": "$.watch.pollCount",
+                    },
+                },
+            },
+        ).next(publish_error),
+        errors=["States.ALL"],
+        result_path="$.failure",
+    )
     hand_over.next(handed_over)
 
     unexpected = sfn.Fail(

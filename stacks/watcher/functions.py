@@ -72,39 +72,71 @@ class WatcherFunctions(Construct):
         environment: dict[str, str],
         log_retention: logs.RetentionDays,
     ) -> lambda_.Function:
-        log_group = logs.LogGroup(
-            self, f"{construct_id}Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
-        )
-        # An explicit role instead of the AWSLambdaBasicExecutionRole managed
-        # policy: logs go to this function's own log group only.
-        role = iam.Role(
-            self,
-            f"{construct_id}Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=description,
-        )
-        log_group.grant_write(role)
-        return lambda_.Function(
+        return project_function(
             self,
             construct_id,
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            architecture=architecture,
             handler=handler,
-            code=code,
             description=description,
-            role=role,
-            layers=[self.powertools_layer],
-            memory_size=256,
-            timeout=Duration.seconds(30),
-            tracing=lambda_.Tracing.ACTIVE,
-            log_group=log_group,
-            logging_format=lambda_.LoggingFormat.JSON,
-            environment={
-                "POWERTOOLS_SERVICE_NAME": "conversion-watch",
-                "POWERTOOLS_METRICS_NAMESPACE": "ConversionWatch",
-                "AWS_RETRY_MODE": "standard",
-                "AWS_MAX_ATTEMPTS": "3",
-                **environment,
-            },
+            code=code,
+            architecture=architecture,
+            environment=environment,
+            log_retention=log_retention,
+            powertools_layer=self.powertools_layer,
         )
+
+
+def lambda_code() -> lambda_.Code:
+    """The one asset folder every function of the project runs from."""
+    return lambda_.Code.from_asset(str(LAMBDA_SRC), exclude=["**/__pycache__", "*.pyc"])
+
+
+def project_function(
+    scope: Construct,
+    construct_id: str,
+    *,
+    handler: str,
+    description: str,
+    code: lambda_.Code,
+    architecture: lambda_.Architecture,
+    environment: dict[str, str],
+    log_retention: logs.RetentionDays,
+    powertools_layer: lambda_.ILayerVersion,
+) -> lambda_.Function:
+    """A function with the project's conventions (Python 3.13, Powertools layer,
+    own log group with retention, X-Ray, explicit role); shared by all constructs."""
+    log_group = logs.LogGroup(
+        scope, f"{construct_id}Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+    )
+    # An explicit role instead of the AWSLambdaBasicExecutionRole managed
+    # policy: logs go to this function's own log group only.
+    role = iam.Role(
+        scope,
+        f"{construct_id}Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=description,
+    )
+    log_group.grant_write(role)
+    return lambda_.Function(
+        scope,
+        construct_id,
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        architecture=architecture,
+        handler=handler,
+        code=code,
+        description=description,
+        role=role,
+        layers=[powertools_layer],
+        memory_size=256,
+        timeout=Duration.seconds(30),
+        tracing=lambda_.Tracing.ACTIVE,
+        log_group=log_group,
+        logging_format=lambda_.LoggingFormat.JSON,
+        environment={
+            "POWERTOOLS_SERVICE_NAME": "conversion-watch",
+            "POWERTOOLS_METRICS_NAMESPACE": "ConversionWatch",
+            "AWS_RETRY_MODE": "standard",
+            "AWS_MAX_ATTEMPTS": "3",
+            **environment,
+        },
+    )
 

@@ -1,0 +1,1 @@
+"""``convwatch``: start, inspect and list Conversion Watch watches of a deployed stack."""

@@ -1,0 +1,5 @@
+import sys
+
+from convwatch.cli import main
+
+sys.exit(main())

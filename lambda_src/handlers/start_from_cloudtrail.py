@@ -1,0 +1,39 @@
+"""EventBridge rule target: an ImportInstance / ImportVolume /
+CreateLicenseConversionTaskForResource call recorded by CloudTrail starts the
+task's watch (idempotently: the same call seen twice starts one watch)."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from conversion_watch import aws_clients, cloudtrail, starter
+from conversion_watch.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    metrics.add_dimension(name="Trigger", value="CloudTrail")
+    try:
+        task = cloudtrail.task_from_event(event)
+    except cloudtrail.RejectedEvent as rejection:
+        # Logged and counted, never raised: retrying cannot make the record readable.
+        metrics.add_metric(name="RejectedApiCallEvents", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "API call event names no task to watch",
+            extra={"reason": rejection.reason, "detail": rejection.message, **cloudtrail.describe_event(event)},
+        )
+        return {"outcome": "REJECTED", "reason": rejection.reason, "message": rejection.message}
+    logger.append_keys(taskType=task.task_type, taskId=task.task_id)
+    result = starter.start_watch(
+        aws_clients.client("stepfunctions"), starter.state_machine_arn_from_env(), task.task_type, task.task_id
+    )
+    if result.outcome == "STARTED":
+        metrics.add_metric(name="WatchStartRequests", unit=MetricUnit.Count, value=1)
+        logger.info("watch started (or already running, same input)", extra={"execution": result.execution_name})
+    else:
+        metrics.add_metric(name="AlreadyWatched", unit=MetricUnit.Count, value=1)
+        logger.info("task already watched", extra={"execution": result.execution_name})
+    return result.as_dict()

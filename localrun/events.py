@@ -1,0 +1,104 @@
+"""EventBridge side of a local run: the bus, a catch-all rule delivering to an
+SQS queue, a count of ``PutEvents`` calls and a hook to make entries fail."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+# Given one PutEvents request entry, return None to accept it or
+# {"ErrorCode": ..., "ErrorMessage": ...} to fail it (it is then not delivered).
+EntryFault = Callable[[dict[str, Any]], dict[str, str] | None]
+
+# What EventBridge answers for an entry it could not take in (retryable codes).
+_ENTRY_FAILURES = (
+    {"ErrorCode": "InternalFailure", "ErrorMessage": "Internal service error."},
+    {"ErrorCode": "ThrottlingException", "ErrorMessage": "Rate exceeded."},
+)
+
+
+def seeded_entry_fault(faults: Any) -> EntryFault | None:
+    """The scenario's ``faults.putEventsFailureRate`` as an entry hook (seeded by ``faults.seed``), or None."""
+    from localrun.services.faults import FaultPlan
+
+    plan = FaultPlan.parse(faults)
+    if plan.put_events_failure_rate <= 0:
+        return None
+    # Its own generator: the service double's draws keep the sequence they have without this hook.
+    draws = random.Random(f"putEvents-{plan.seed}")
+    lock = threading.Lock()
+
+    def entry_fault(entry: dict[str, Any]) -> dict[str, str] | None:
+        with lock:
+            roll, pick = draws.random(), draws.random()
+        if roll >= plan.put_events_failure_rate:
+            return None
+        return dict(_ENTRY_FAILURES[0 if pick < 0.5 else 1])
+
+    return entry_fault
+
+
+QUEUE_NAME = "conversion-watch-local-events"
+RULE_NAME = "conversion-watch-local-catch-all"
+
+
+class EventsTap:
+    def __init__(self, entry_fault: EntryFault | None = None) -> None:
+        self.entry_fault = entry_fault
+        self.put_events_calls = 0
+        self.failed_entries = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def install(self) -> Iterator[None]:
+        from moto.events.models import EventsBackend
+
+        original = EventsBackend.put_events
+        tap = self
+
+        def put_events(backend: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            with tap._lock:
+                tap.put_events_calls += 1
+            faults = [tap.entry_fault(entry) if tap.entry_fault else None for entry in entries]
+            accepted = iter(original(backend, [e for e, f in zip(entries, faults, strict=True) if f is None]))
+            with tap._lock:
+                tap.failed_entries += sum(1 for f in faults if f is not None)
+            return [fault if fault is not None else next(accepted) for fault in faults]
+
+        with mock.patch.object(EventsBackend, "put_events", put_events):
+            yield
+
+
+def create_delivery(events_client: Any, sqs_client: Any, *, bus_name: str, sources: set[str]) -> str:
+    """Create the bus, a rule matching every event of the stack's source(s), and the queue it delivers to.
+    Returns the queue URL."""
+    events_client.create_event_bus(Name=bus_name)
+    queue_url = sqs_client.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+    queue_arn = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events_client.put_rule(
+        Name=RULE_NAME,
+        EventBusName=bus_name,
+        EventPattern=json.dumps({"source": sorted(sources)}),
+        State="ENABLED",
+    )
+    events_client.put_targets(Rule=RULE_NAME, EventBusName=bus_name, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return queue_url
+
+
+def drain(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Every delivered event, in delivery order."""
+    events: list[dict[str, Any]] = []
+    while True:
+        messages = sqs_client.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=43200, WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            return events
+        events.extend(json.loads(message["Body"]) for message in messages)

@@ -1,0 +1,55 @@
+"""Where the handlers' output goes: in AWS, Lambda stdout (Powertools' JSON logs
+and EMF metrics) lands in CloudWatch Logs, not in the caller's terminal. Locally
+the handlers run in the executions' threads of this process, so ``sys.stdout``
+is swapped for a stream that sends those threads' writes to a function log
+(discarded by default) and everyone else's to the real stdout."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import threading
+from collections.abc import Iterator
+from typing import TextIO
+
+
+class _RoutedStream(io.TextIOBase):
+    def __init__(self, terminal: TextIO, function_log: TextIO) -> None:
+        self._terminal = terminal
+        self._function_log: TextIO | None = function_log
+        self._owner = threading.current_thread()
+        self._lock = threading.Lock()
+
+    def _target(self) -> TextIO:
+        log = self._function_log
+        return self._terminal if log is None or threading.current_thread() is self._owner else log
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            return self._target().write(text)
+
+    def flush(self) -> None:
+        with self._lock:
+            self._target().flush()
+
+    def detach_log(self) -> None:
+        """After the run: a logger that kept a reference to this stream writes to the terminal."""
+        with self._lock:
+            self._function_log = None
+
+
+class _Discard(io.TextIOBase):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+@contextlib.contextmanager
+def route_function_output(function_log: TextIO | None) -> Iterator[None]:
+    sink: TextIO = function_log if function_log is not None else _Discard()  # type: ignore[assignment]
+    routed = _RoutedStream(sys.stdout, sink)
+    with contextlib.redirect_stdout(routed):  # type: ignore[type-var]
+        try:
+            yield
+        finally:
+            routed.detach_log()

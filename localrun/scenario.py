@@ -1,0 +1,103 @@
+"""The scenario file: tasks with a timeline, and watches started at given times.
+
+    {"epoch": "2026-01-05T09:00:00Z",            # optional: simulated t=0
+     "tasks": [{"taskType": "ec2-conversion", "taskId": "import-i-...",
+                "timeline": [{"at": 0, "state": "active", ...}, ...], ...}],
+     "watches": [{"at": 0, "input": {...state machine input...}}],
+     "faults": ...}                               # optional, for the service double
+
+The ``tasks`` part belongs to the service double (``localrun.services``),
+which checks it when the run starts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from conversion_watch.naming import execution_name
+
+DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+# Execution names may not contain spaces, brackets, wildcards or punctuation beyond - and _.
+_NAME_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ScenarioError(ValueError):
+    """The scenario file is not in the documented format."""
+
+
+@dataclass(frozen=True)
+class WatchStart:
+    at: float
+    input: Any
+    name: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    epoch: datetime
+    tasks: list[dict[str, Any]]
+    watches: list[WatchStart]  # in start order
+    faults: Any = None
+
+
+def load(path: Path) -> Scenario:
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise ScenarioError(f"cannot read scenario {path}: {error}") from error
+    return parse(raw)
+
+
+def parse(raw: Any) -> Scenario:
+    if not isinstance(raw, dict):
+        raise ScenarioError("a scenario is a JSON object with 'tasks' and 'watches'")
+    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description"}
+    if unknown:
+        raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
+    tasks = raw.get("tasks", [])
+    watches = raw.get("watches")
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise ScenarioError("'tasks' must be a list of objects")
+    if not isinstance(watches, list) or not watches:
+        raise ScenarioError("'watches' must be a non-empty list")
+    starts = []
+    invalid = 0
+    for index, watch in enumerate(watches):
+        if not isinstance(watch, dict) or "input" not in watch or not _is_seconds(watch.get("at", 0)):
+            raise ScenarioError(f"watches[{index}] must be {{'at': seconds >= 0, 'input': ...}}")
+        name = _name_for(watch["input"])
+        if name is None:
+            invalid += 1
+            name = f"invalid-input-{invalid}"
+        starts.append(WatchStart(at=float(watch.get("at", 0)), input=watch["input"], name=name))
+    starts.sort(key=lambda start: start.at)  # stable: same-time watches keep file order
+    return Scenario(epoch=_epoch(raw.get("epoch")), tasks=tasks, watches=starts, faults=raw.get("faults"))
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _name_for(watch_input: Any) -> str | None:
+    """``watch-<taskId>`` (the deterministic name users are told to use), when the input has a usable task id."""
+    task_id = watch_input.get("taskId") if isinstance(watch_input, dict) else None
+    if isinstance(task_id, str) and _NAME_SAFE.fullmatch(task_id):
+        return execution_name(task_id)
+    return None
+
+
+def _epoch(value: Any) -> datetime:
+    if value is None:
+        return DEFAULT_EPOCH
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ScenarioError(f"epoch {value!r} is not an ISO 8601 timestamp") from error
+    if moment.tzinfo is None:
+        raise ScenarioError("epoch must carry a time zone (e.g. a trailing Z)")
+    return moment.astimezone(UTC)

@@ -1,0 +1,19 @@
+"""A faithful double of the two conversion-task services, plugged into moto.
+
+See ``double.ConversionTaskDouble`` and docs/readme/service-double.md.
+"""
+
+from localrun.services.double import ConversionTaskDouble, DoubleInstallError
+from localrun.services.faults import FaultConfigError, FaultPlan, ServiceFault
+from localrun.services.scenario import ScenarioError
+from localrun.services.shapes import ResponseShapeError
+
+__all__ = [
+    "ConversionTaskDouble",
+    "DoubleInstallError",
+    "FaultConfigError",
+    "FaultPlan",
+    "ResponseShapeError",
+    "ScenarioError",
+    "ServiceFault",
+]

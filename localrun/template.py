@@ -1,0 +1,145 @@
+"""Read what the local run needs from the synthesized CloudFormation template."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TEMPLATE = REPO_ROOT / "cdk.out" / "ConversionWatch.template.json"
+
+
+class TemplateError(RuntimeError):
+    """The template is missing something the local run needs, or uses a form it cannot resolve."""
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    handler: str
+    environment: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    functions: dict[str, FunctionSpec]  # by logical id
+    state_machine_id: str
+    definition: Any  # DefinitionString, still with Fn::Join / Ref / Fn::GetAtt
+    event_bus_id: str
+    event_bus_name: str
+
+
+def load_template(path: Path = DEFAULT_TEMPLATE, *, synth_if_missing: bool = True) -> dict[str, Any]:
+    if not path.exists():
+        if not synth_if_missing:
+            raise TemplateError(f"{path} does not exist; run `npx cdk synth --quiet` first")
+        synthesize()
+        if not path.exists():
+            raise TemplateError(f"`npx cdk synth` did not write {path}")
+    return json.loads(path.read_text())
+
+
+def synthesize() -> None:
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_VERSION_CHECK": "true"}
+    subprocess.run(["npx", "cdk", "synth", "--quiet"], cwd=REPO_ROOT, env=env, check=True)
+
+
+def stack_spec(template: dict[str, Any]) -> StackSpec:
+    resources = template.get("Resources", {})
+
+    def only(resource_type: str) -> tuple[str, dict[str, Any]]:
+        found = [(k, v) for k, v in resources.items() if v.get("Type") == resource_type]
+        if len(found) != 1:
+            raise TemplateError(f"expected exactly one {resource_type}, found {len(found)}")
+        return found[0]
+
+    sm_id, sm = only("AWS::StepFunctions::StateMachine")
+    if "DefinitionString" not in sm.get("Properties", {}):
+        raise TemplateError(f"{sm_id} has no DefinitionString")
+    definition = sm["Properties"]["DefinitionString"]
+    # Only what the state machine refers to: other functions in the stack are not part of the loop.
+    referenced = referenced_ids(definition)
+    functions = {
+        logical_id: FunctionSpec(
+            logical_id=logical_id,
+            handler=props["Handler"],
+            environment=dict(props.get("Environment", {}).get("Variables", {})),
+        )
+        for logical_id in sorted(referenced)
+        if resources.get(logical_id, {}).get("Type") == "AWS::Lambda::Function"
+        for props in [resources[logical_id].get("Properties", {})]
+    }
+    buses = [i for i in sorted(referenced) if resources.get(i, {}).get("Type") == "AWS::Events::EventBus"]
+    if len(buses) != 1:
+        raise TemplateError(f"expected the definition to use exactly one event bus, found {buses}")
+    bus_id, bus = buses[0], resources[buses[0]]
+    return StackSpec(
+        functions=functions,
+        state_machine_id=sm_id,
+        definition=sm["Properties"]["DefinitionString"],
+        event_bus_id=bus_id,
+        event_bus_name=bus["Properties"]["Name"],
+    )
+
+
+def referenced_ids(value: Any) -> set[str]:
+    """Logical ids named by ``Ref`` / ``Fn::GetAtt`` anywhere in ``value``."""
+    found: set[str] = set()
+    if isinstance(value, list):
+        for item in value:
+            found |= referenced_ids(item)
+    elif isinstance(value, dict):
+        for key, arg in value.items():
+            if key == "Ref" and isinstance(arg, str) and not arg.startswith("AWS::"):
+                found.add(arg)
+            elif key == "Fn::GetAtt":
+                found.add(arg[0] if isinstance(arg, list) else str(arg).split(".", 1)[0])
+            else:
+                found |= referenced_ids(arg)
+    return found
+
+
+Resolver = Callable[[str, str | None], str]  # (logical id or pseudo parameter, attribute) -> value
+
+
+def resolve(value: Any, lookup: Resolver) -> Any:
+    """Resolve the intrinsic functions CDK uses in a state machine definition."""
+    if isinstance(value, list):
+        return [resolve(item, lookup) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref":
+            return lookup(arg, None)
+        if key == "Fn::GetAtt":
+            logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+            return lookup(logical_id, attribute)
+        if key == "Fn::Join":
+            separator, parts = arg
+            return separator.join(str(resolve(part, lookup)) for part in parts)
+        if key.startswith("Fn::"):
+            raise TemplateError(f"cannot resolve {key} locally: {json.dumps(value)[:200]}")
+    return {k: resolve(v, lookup) for k, v in value.items()}
+
+
+def event_sources(definition: dict[str, Any]) -> set[str]:
+    """The ``Source`` of every ``events:putEvents`` entry in the definition."""
+    sources: set[str] = set()
+
+    def visit(states: dict[str, Any]) -> None:
+        for state in states.values():
+            if str(state.get("Resource", "")).endswith(":states:::events:putEvents"):
+                for entry in state.get("Parameters", {}).get("Entries", []):
+                    if "Source" in entry:
+                        sources.add(entry["Source"])
+            for branch in state.get("Branches", []):
+                visit(branch.get("States", {}))
+
+    visit(definition.get("States", {}))
+    return sources

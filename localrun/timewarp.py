@@ -1,0 +1,130 @@
+"""Put moto's Step Functions engine, EventBridge and botocore on a simulated clock.
+
+Hook points (all reverted on exit):
+* Wait states: ``WaitFunction._wait_interval`` sleeps on the clock.
+* Retry backoff: ``retrier_decl.time.sleep`` sleeps on the clock.
+* botocore's retry sleep in the handlers (``botocore.endpoint.time.sleep``).
+* Executions: every ``ExecutionWorker`` thread is a clock participant from the
+  moment it is started (also executions started by other executions through
+  the ``states:startExecution`` integration), and its name is known to the
+  thread so Lambda invocations can be attributed to it.
+* Programs and Task states: moto's helper threads run inline (see ``_InlineThread``).
+* Timestamps: history events, ``$$.State.EnteredTime``, execution start/stop
+  dates, EventBridge's event ``time`` and ``conversion_watch.clock.utc_now``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as real_datetime
+import threading
+import time as real_time
+import types
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+from localrun.clock import SimulatedClock
+
+_current = threading.local()
+
+
+def current_execution_arn() -> str | None:
+    """ARN of the execution whose worker thread is calling (None outside executions)."""
+    return getattr(_current, "execution_arn", None)
+
+
+class _InlineThread(threading.Thread):
+    """moto runs a program, and each Task state's work, in a helper thread and
+    waits for it with the timeout in *real* time; that wait would hide the work
+    from the clock. Run it inline instead, in the execution's own (participant)
+    thread. (Execution and task timeouts are therefore not simulated.)"""
+
+    def start(self) -> None:
+        self.run()
+
+    def join(self, timeout: float | None = None) -> None:
+        return None
+
+
+def _time_module(clock: SimulatedClock) -> types.SimpleNamespace:
+    """A stand-in for the ``time`` module whose ``sleep`` is simulated."""
+    namespace = types.SimpleNamespace(**{name: getattr(real_time, name) for name in dir(real_time)
+                                         if not name.startswith("__")})
+    namespace.sleep = clock.sleep
+    return namespace
+
+
+def _datetime_module(clock: SimulatedClock) -> types.SimpleNamespace:
+    """A stand-in for the ``datetime`` module whose ``datetime.now()`` is simulated."""
+
+    class SimulatedDatetime(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> real_datetime.datetime:  # type: ignore[override]
+            moment = clock.now()
+            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+
+    namespace = types.SimpleNamespace(**{name: getattr(real_datetime, name) for name in dir(real_datetime)
+                                         if not name.startswith("__")})
+    namespace.datetime = SimulatedDatetime
+    return namespace
+
+
+@contextlib.contextmanager
+def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> Iterator[None]:
+    """Install ``clock`` everywhere a run reads or waits on time."""
+    from moto.events import models as events_models
+    from moto.stepfunctions.parser import models as parser_models
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+    from moto.stepfunctions.parser.asl.component.program import program
+    from moto.stepfunctions.parser.asl.component.state import state
+    from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+    from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+    from moto.stepfunctions.parser.backend import execution
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+    from moto.stepfunctions.parser.utils import TMP_THREADS
+
+    from conversion_watch import clock as watch_clock
+
+    def wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
+        clock.sleep(wait_seconds)
+
+    def start_worker(self: ExecutionWorker) -> None:
+        details = self._evaluation_details.execution_details
+
+        def logic() -> None:
+            _current.execution_arn = details.arn
+            try:
+                self._execution_logic()
+            finally:
+                if on_execution_end is not None:
+                    on_execution_end(details.arn, clock.seconds)
+
+        thread = threading.Thread(target=clock.wrap(logic), daemon=True, name=f"execution-{details.name}")
+        TMP_THREADS.append(thread)
+        thread.start()
+
+    import botocore.endpoint
+
+    sim_time = _time_module(clock)
+    sim_datetime = _datetime_module(clock)
+    patches = [
+        mock.patch.object(WaitFunction, "_wait_interval", wait_interval),
+        mock.patch.object(retrier_decl, "time", sim_time),
+        mock.patch.object(execute_state, "Thread", _InlineThread),
+        mock.patch.object(program, "threading", types.SimpleNamespace(Thread=_InlineThread)),
+        mock.patch.object(botocore.endpoint, "time", sim_time),
+        mock.patch.object(ExecutionWorker, "start", start_worker),
+        mock.patch.object(EventManager, "_get_current_timestamp", staticmethod(clock.now)),
+        mock.patch.object(state, "datetime", sim_datetime),
+        mock.patch.object(parser_models, "datetime", sim_datetime),
+        mock.patch.object(execution, "datetime", sim_datetime),
+        mock.patch.object(events_models, "unix_time", clock.unix_time),
+    ]
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        watch_clock.set_source(clock.now)
+        stack.callback(watch_clock.set_source, None)
+        yield

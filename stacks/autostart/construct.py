@@ -1,0 +1,148 @@
+"""``WatchAutoStart``: every conversion task gets a watch without anyone starting it.
+
+* An EventBridge rule on the **default** bus (where AWS service events go)
+  matches the successful ``ImportInstance`` / ``ImportVolume`` /
+  ``CreateLicenseConversionTaskForResource`` calls that CloudTrail records and
+  starts the task's watch. It needs a CloudTrail trail recording management
+  events in the account and region.
+* A scheduled sweeper lists every running task (one list call per service)
+  and starts a watch for each one not yet watched.
+
+``CancelConversionTask`` is deliberately not matched: a running watch is in
+its Wait state, which nothing can cut short, and the next poll (at most
+``max_poll_interval`` later) sees ``cancelling`` and publishes the change.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from stacks.autostart.patterns import api_call_pattern
+from stacks.watcher.functions import lambda_code, project_function
+
+MIN_SWEEP = Duration.minutes(1)
+MAX_SWEEP = Duration.days(1)
+XRAY_REASON = "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions."
+SWEEPER_REASON = (
+    "ec2:DescribeConversionTasks, license-manager:ListLicenseConversionTasks and X-Ray "
+    "PutTraceSegments/PutTelemetryRecords support no resource-level permissions."
+)
+
+
+class WatchAutoStart(Construct):
+    """Starts watches on the given watcher state machine automatically.
+
+    :param state_machine: the ``ConversionWatcher`` state machine.
+    :param powertools_layer: the Powertools layer the watcher's functions use.
+    :param architecture: the architecture that layer was built for.
+    :param start_on_api_calls: create the CloudTrail-driven rule. Default: True.
+    :param sweep_interval: how often the sweeper runs; ``None`` turns it off.
+        Default: 15 minutes.
+    :param log_retention: retention of the functions' logs. Default: one month.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        state_machine: sfn.IStateMachine,
+        powertools_layer: lambda_.ILayerVersion,
+        architecture: lambda_.Architecture,
+        start_on_api_calls: bool = True,
+        sweep_interval: Duration | None = Duration.minutes(15),  # noqa: B008 (immutable value)
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if sweep_interval is not None and not (
+            MIN_SWEEP.to_seconds() <= sweep_interval.to_seconds() <= MAX_SWEEP.to_seconds()
+        ):
+            raise ValueError("sweep_interval must be between 1 minute and 1 day (or None to turn the sweeper off)")
+        code = lambda_code()
+        environment = {"STATE_MACHINE_ARN": state_machine.state_machine_arn}
+
+        def function(construct_id: str, handler: str, description: str) -> lambda_.Function:
+            created = project_function(
+                self,
+                construct_id,
+                handler=handler,
+                description=description,
+                code=code,
+                architecture=architecture,
+                environment=environment,
+                log_retention=log_retention,
+                powertools_layer=powertools_layer,
+            )
+            # Starting executions of the watcher is all either function may do in Step Functions.
+            state_machine.grant_start_execution(created)
+            _acknowledge_runtime(created)
+            return created
+
+        self.starter: lambda_.Function | None = None
+        self.api_call_rule: events.Rule | None = None
+        if start_on_api_calls:
+            self.starter = function(
+                "StartFromApiCallFunction",
+                "handlers.start_from_cloudtrail.handler",
+                "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
+            )
+            self.api_call_rule = events.Rule(
+                self,
+                "ApiCallRule",
+                description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
+                event_pattern=api_call_pattern(),
+                targets=[targets.LambdaFunction(self.starter, retry_attempts=4, max_event_age=Duration.hours(1))],
+            )
+            _acknowledge_wildcards(self.starter, XRAY_REASON)
+
+        self.sweeper: lambda_.Function | None = None
+        self.sweep_rule: events.Rule | None = None
+        if sweep_interval is not None:
+            self.sweeper = function(
+                "SweepFunction",
+                "handlers.sweep_tasks.handler",
+                "Conversion Watch: starts a watch for every running conversion task not yet watched",
+            )
+            self.sweeper.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["ec2:DescribeConversionTasks", "license-manager:ListLicenseConversionTasks"],
+                    resources=["*"],
+                )
+            )
+            self.sweeper.add_to_role_policy(
+                iam.PolicyStatement(actions=["states:ListExecutions"], resources=[state_machine.state_machine_arn])
+            )
+            self.sweep_rule = events.Rule(
+                self,
+                "SweepSchedule",
+                description="Conversion Watch: periodic sweep for running conversion tasks without a watch",
+                schedule=events.Schedule.rate(sweep_interval),
+                # A missed sweep is not worth retrying: the next one does the same work.
+                targets=[targets.LambdaFunction(self.sweeper, retry_attempts=0)],
+            )
+            _acknowledge_wildcards(self.sweeper, SWEEPER_REASON)
+
+
+def _acknowledge_runtime(function: lambda_.Function) -> None:
+    Validations.of(function).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-L1",
+            reason=(
+                "Python 3.13 is pinned on purpose: the official Powertools layer is resolved from "
+                "/aws/service/powertools/python/<arch>/python3.13/latest; move both together."
+            ),
+        )
+    )
+
+
+def _acknowledge_wildcards(function: lambda_.Function, reason: str) -> None:
+    Validations.of(function.role).acknowledge(  # type: ignore[arg-type]
+        Acknowledgment(id="AwsSolutions::AwsSolutions-IAM5[Resource::*]", reason=reason)
+    )

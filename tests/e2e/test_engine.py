@@ -1,0 +1,120 @@
+"""The engine itself: continue-as-new through the states:startExecution integration,
+many concurrent watches on one clock, the report's counts, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from localrun.__main__ import main
+from localrun.engine import run_scenario
+from localrun.scenario import ScenarioError
+from tests.e2e.helpers import EC2_INSTANCE, LICENSE_OK, STATE_CHANGE, ec2_task, license_task, outcome, sequence, watch
+
+
+def test_long_watch_hands_over_to_fresh_executions() -> None:
+    report = run_scenario(
+        {
+            "tasks": [ec2_task(EC2_INSTANCE, (0, "active"), (3600, "completed"))],
+            "watches": [watch("ec2-conversion", EC2_INSTANCE)],
+        },
+        function_env_overrides={"POLLS_PER_EXECUTION": "10"},
+    )
+
+    names = [e.name for e in report.executions]
+    assert names[0] == f"watch-{EC2_INSTANCE}"
+    assert names[1:] == [f"watch-{EC2_INSTANCE}-g{n}" for n in range(2, len(names) + 1)]
+    assert len(names) >= 3
+    assert [e.status for e in report.executions] == ["SUCCEEDED"] * len(names)
+    # The watch's memory crosses executions: one IN_PROGRESS, then the change.
+    assert sequence(report) == [(STATE_CHANGE, "IN_PROGRESS", None), (STATE_CHANGE, "COMPLETED", "IN_PROGRESS")]
+    assert [e["detail"]["sequence"] for e in report.events] == [1, 2]
+    assert report.events[-1]["detail"]["pollCount"] == report.apiCalls["ec2:DescribeConversionTasks"]
+    # Every execution but the last polled exactly POLLS_PER_EXECUTION times (+1 validate invocation each).
+    assert [e.lambdaInvocations for e in report.executions[:-1]] == [11] * (len(names) - 1)
+    handed_over = report.executions[1].input
+    assert handed_over["continuation"]["generation"] == 1  # the generation handing over
+    assert handed_over["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"].endswith(f":watch-{EC2_INSTANCE}")
+
+
+def test_many_concurrent_watches_share_one_simulated_clock() -> None:
+    ids = [f"lct-{n:08d}" for n in range(12)]
+    report = run_scenario({
+        "tasks": [license_task(task_id, (0, "IN_PROGRESS"), (600 + 60 * n, "SUCCEEDED"))
+                  for n, task_id in enumerate(ids)],
+        "watches": [watch("license-conversion", task_id, at=10 * n) for n, task_id in enumerate(ids)],
+    })
+
+    for n, task_id in enumerate(ids):
+        assert sequence(report, task_id) == [
+            (STATE_CHANGE, "IN_PROGRESS", None),
+            (STATE_CHANGE, "COMPLETED", "IN_PROGRESS"),
+        ], task_id
+        completed = report.events[[e["detail"]["taskId"] for e in report.events].index(task_id, 0) + 0]
+        assert completed["detail"]["watchStartedAt"] == f"2026-01-05T09:00:{10 * n:02d}Z"
+        assert outcome(report, f"watch-{task_id}") == ("SUCCEEDED", None)
+    # Every completion is observed after it happened, at most one poll interval later.
+    for n, task_id in enumerate(ids):
+        done = next(e["detail"] for e in report.events if e["detail"]["taskId"] == task_id and e["detail"]["terminal"])
+        happened = 600 + 60 * n
+        observed = int(done["observedAt"][14:16]) * 60 + int(done["observedAt"][17:19])
+        assert happened <= observed <= happened + 300
+
+
+def test_report_counts_api_calls_transitions_and_history() -> None:
+    report = run_scenario({
+        "tasks": [license_task(LICENSE_OK, (0, "SUCCEEDED"))],
+        "watches": [watch("license-conversion", LICENSE_OK)],
+    })
+
+    assert report.apiCalls == {
+        "ec2:DescribeConversionTasks": 0,
+        "license-manager:GetLicenseConversionTask": 1,
+        "events:PutEvents": 1,
+    }
+    execution = report.execution(f"watch-{LICENSE_OK}")
+    # Validate, Is Request Valid?, Poll, Check Poll Result, Publish State Change, Is Task Finished?, Task Completed
+    assert execution.stateTransitions == 7
+    assert execution.lambdaInvocations == 2
+    assert execution.historyEvents > execution.stateTransitions
+    assert report.simulatedSeconds == 0
+    assert set(report.to_json()) == {"events", "executions", "apiCalls", "simulatedSeconds"}
+    assert set(report.events[0]) == {"source", "detail-type", "detail"}
+    assert report.events[0]["source"] == "conversion-watch"
+
+
+def test_cli_prints_the_timeline_and_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({
+        "tasks": [ec2_task(EC2_INSTANCE, (0, "active"), (7200, "completed"))],
+        "watches": [watch("ec2-conversion", EC2_INSTANCE)],
+    }))
+    report_path = tmp_path / "out" / "report.json"
+
+    assert main([str(scenario), "--json", str(report_path)]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("+00:00:00  ec2-conversion import-i-ffvko9js  Conversion Task State Change: (first seen)")
+    assert lines[1].startswith("+02:")
+    assert "IN_PROGRESS -> COMPLETED" in lines[1]
+    assert lines[2].startswith("+02:") and f"execution watch-{EC2_INSTANCE} SUCCEEDED" in lines[2]
+    written = json.loads(report_path.read_text())
+    assert [e["status"] for e in written["executions"]] == ["SUCCEEDED"]
+    assert set(written["executions"][0]) == {
+        "name", "input", "status", "error", "stateTransitions", "historyEvents", "lambdaInvocations"}
+    assert 7200 <= written["simulatedSeconds"] <= 7200 + 300
+
+
+def test_cli_fails_on_an_unusable_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({"tasks": [], "watches": [], "extra": 1}))
+
+    assert main([str(scenario)]) == 1
+    assert "ScenarioError" in capsys.readouterr().err
+
+
+def test_scenario_errors_name_the_problem() -> None:
+    with pytest.raises(ScenarioError, match="watches"):
+        run_scenario({"tasks": [], "watches": []})

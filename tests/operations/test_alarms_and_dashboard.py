@@ -1,0 +1,146 @@
+"""Alarms and dashboard in the synthesized template, and the dashboard's
+metrics matched against the EMF the real handlers print."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from conversion_watch import aws_clients
+from handlers import poll_task, validate_watch
+from stacks.operations.metrics import HANDLER_METRICS, NAMESPACE, SERVICE, TASK_TYPES
+from tests.contract import details
+from tests.contract.stack import resolve_json, synth_stack
+
+NOTIFY = {"conversionWatch:notificationEmails": "ops@example.com"}
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "conversion-watch-test"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:conversion-watch-test"
+    aws_request_id: str = "0a1b2c3d-0000-4000-8000-000000000000"
+
+
+def alarms_by_metric(template: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    return {(a["Properties"]["Namespace"], a["Properties"]["MetricName"]): a["Properties"] for a in alarms.values()}
+
+
+def test_alarms_on_executions_and_lambda_errors() -> None:
+    alarms = alarms_by_metric(synth_stack())
+    assert set(alarms) == {
+        ("AWS/States", "ExecutionsFailed"),
+        ("AWS/States", "ExecutionsTimedOut"),
+        ("AWS/States", "ExecutionThrottled"),
+        ("AWS/Lambda", "Errors"),
+    }
+    lambda_alarms = [a for a in synth_stack().find_resources("AWS::CloudWatch::Alarm").values()
+                     if a["Properties"]["Namespace"] == "AWS/Lambda"]
+    functions = {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in lambda_alarms}
+    assert [f.startswith("WatcherFunctionsValidateFunction") or f.startswith("WatcherFunctionsPollFunction")
+            for f in sorted(functions)] == [True, True]
+    for alarm in alarms.values():
+        assert (alarm["Threshold"], alarm["ComparisonOperator"], alarm["TreatMissingData"], alarm["Statistic"]) == (
+            1, "GreaterThanOrEqualToThreshold", "notBreaching", "Sum")
+        assert "AlarmActions" not in alarm  # no topic configured
+
+
+def test_alarm_actions_go_to_the_notification_topic_when_configured() -> None:
+    template = synth_stack(**NOTIFY)
+    (topic_id,) = template.find_resources("AWS::SNS::Topic")
+    alarms = template.find_resources("AWS::CloudWatch::Alarm").values()
+    assert len(alarms) == 5
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": topic_id}] for a in alarms)
+
+
+def dashboard_metrics(template: Any) -> list[list[Any]]:
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = resolve_json(dashboard["Properties"]["DashboardBody"])
+    return [metric for widget in body["widgets"] for metric in widget["properties"].get("metrics", [])]
+
+
+def dimension_sets(metric: list[Any]) -> tuple[str, str, dict[str, str]]:
+    namespace, name, *rest = metric
+    pairs = [item for item in rest if not isinstance(item, dict)]
+    return namespace, name, dict(zip(pairs[::2], pairs[1::2], strict=True))
+
+
+def emitted_metrics(stdout: str) -> dict[str, set[tuple[tuple[str, str], ...]]]:
+    """Metric name -> the dimension sets (name, value) the EMF blobs declare."""
+    found: dict[str, set[tuple[tuple[str, str], ...]]] = {}
+    for line in stdout.splitlines():
+        if '"_aws"' not in line:
+            continue
+        blob = json.loads(line)
+        for directive in blob["_aws"]["CloudWatchMetrics"]:
+            assert directive["Namespace"] == NAMESPACE
+            for dimensions in directive["Dimensions"]:
+                for metric in directive["Metrics"]:
+                    found.setdefault(metric["Name"], set()).add(tuple(sorted((d, blob[d]) for d in dimensions)))
+    return found
+
+
+@pytest.fixture
+def stubbed_ec2() -> Any:
+    aws_clients.reset()
+    with Stubber(aws_clients.client("ec2")) as stubber:
+        yield stubber
+    aws_clients.reset()
+
+
+def test_dashboard_queries_exactly_what_the_handlers_emit(capsys: Any, stubbed_ec2: Stubber) -> None:
+    context = LambdaContext()
+    validate_watch.handler({"input": {"taskType": "ec2-conversion", "taskId": details.EC2_TASK_ID}}, context)
+    validate_watch.handler({"input": {"taskType": "ec2-conversion", "taskId": "nope"}}, context)
+    watch = details.new_watch("ec2-conversion", details.EC2_TASK_ID).model_dump(mode="json")
+    stubbed_ec2.add_response(
+        "describe_conversion_tasks",
+        {"ConversionTasks": [details.ec2_task("active")]},
+        {"ConversionTaskIds": [details.EC2_TASK_ID]},
+    )
+    stubbed_ec2.add_client_error("describe_conversion_tasks", service_error_code="InvalidConversionTaskId.Malformed",
+                                 http_status_code=400)
+    first = poll_task.handler({"watch": watch}, context)
+    poll_task.handler({"watch": first["watch"]}, context)
+    emitted = emitted_metrics(capsys.readouterr().out)
+
+    assert set(emitted) == set(HANDLER_METRICS)
+    for name, extra in HANDLER_METRICS.items():
+        expected = {("service", SERVICE)} | ({("TaskType", "ec2-conversion")} if extra else set())
+        assert emitted[name] == {tuple(sorted(expected))}, name
+
+    queried = [dimension_sets(m) for m in dashboard_metrics(synth_stack())]
+    ours = [(name, dims) for namespace, name, dims in queried if namespace == NAMESPACE]
+    assert {name for name, _ in ours} == set(HANDLER_METRICS)
+    for name, dims in ours:
+        assert set(dims) == {"service", *HANDLER_METRICS[name]}, name
+        assert dims["service"] == SERVICE
+        assert dims.get("TaskType", TASK_TYPES[0]) in TASK_TYPES
+    per_type = {(name, dims["TaskType"]) for name, dims in ours if "TaskType" in dims}
+    assert per_type == {(name, t) for name, extra in HANDLER_METRICS.items() if extra for t in TASK_TYPES}
+
+
+def test_functions_publish_under_the_service_and_namespace_the_dashboard_reads() -> None:
+    functions = synth_stack().find_resources("AWS::Lambda::Function")
+    watcher = [f for f_id, f in functions.items() if f_id.startswith("WatcherFunctions")]
+    assert len(watcher) == 2
+    for function in watcher:
+        env = function["Properties"]["Environment"]["Variables"]
+        assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"]) == (SERVICE, NAMESPACE)
+
+
+def test_dashboard_counts_running_watches_from_the_state_machine_log() -> None:
+    (dashboard,) = synth_stack().find_resources("AWS::CloudWatch::Dashboard").values()
+    body = resolve_json(dashboard["Properties"]["DashboardBody"])
+    (query_widget,) = [w for w in body["widgets"] if w["type"] == "log"]
+    assert query_widget["properties"]["title"] == "Watches running"
+    assert "<WatcherStateMachineLogs" in query_widget["properties"]["query"]
+    assert "stats count(*) as watchesRunning" in query_widget["properties"]["query"]
+    titles = {w["properties"].get("title") for w in body["widgets"]}
+    assert {"State changes (events published)", "Polls", "Errors", "Alarms"} <= titles

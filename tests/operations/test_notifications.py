@@ -1,0 +1,140 @@
+"""Notifications: only when configured, encrypted, SSL-only, and a message
+that reads well, filled from real events."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
+from stacks.event_contract.schemas import event_schema
+from stacks.event_contract.validation import sample_envelope
+from stacks.notifications import email_addresses
+from stacks.notifications.messages import (
+    STATE_CHANGE_PATHS,
+    WATCH_ERROR_PATHS,
+    WATCH_ERROR_TEMPLATE,
+    PlainTextMessage,
+    outcome_template,
+)
+from tests.contract import details
+from tests.contract.stack import synth_stack
+
+EMAILS = {"conversionWatch:notificationEmails": "ops@example.com, oncall@example.com"}
+TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:existing-alerts"
+
+
+def test_nothing_is_created_unless_configured() -> None:
+    template = synth_stack()
+    for resource_type in ("AWS::SNS::Topic", "AWS::KMS::Key", "AWS::SNS::Subscription"):
+        template.resource_count_is(resource_type, 0)
+    targets = [t for r in template.find_resources("AWS::Events::Rule").values() for t in r["Properties"]["Targets"]]
+    assert not [t for t in targets if "InputTransformer" in t]
+
+
+def test_email_topic_is_encrypted_with_a_rotating_key_and_ssl_only() -> None:
+    template = synth_stack(**EMAILS)
+    (key_id,) = template.find_resources("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}})
+    template.has_resource_properties(
+        "AWS::SNS::Topic", {"KmsMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}, "DisplayName": "Conversion Watch"}
+    )
+    (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.items() <= statements[0].items()
+    publishers = {s["Principal"]["Service"] for s in statements if s["Effect"] == "Allow"}
+    assert publishers == {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
+    subscriptions = template.find_resources("AWS::SNS::Subscription").values()
+    assert sorted(s["Properties"]["Endpoint"] for s in subscriptions) == ["oncall@example.com", "ops@example.com"]
+    assert {s["Properties"]["Protocol"] for s in subscriptions} == {"email"}
+    assert "NotificationTopicArn" in template.to_json()["Outputs"]
+
+
+def notification_rules(template: Any) -> list[dict[str, Any]]:
+    rules = template.find_resources("AWS::Events::Rule").values()
+    return [r["Properties"] for r in rules if "InputTransformer" in r["Properties"]["Targets"][0]]
+
+
+def test_rules_send_terminal_outcomes_and_errors_with_a_readable_message() -> None:
+    rules = notification_rules(synth_stack(**EMAILS))
+    patterns = sorted(
+        (r["EventPattern"]["detail-type"][0], r["EventPattern"].get("detail", {}).get("taskType", [""])[0],
+         r["EventPattern"].get("detail", {}).get("state", [""])[0])
+        for r in rules
+    )
+    assert patterns == sorted(
+        [(STATE_CHANGE, t, s) for t in ("ec2-conversion", "license-conversion")
+         for s in ("COMPLETED", "CANCELLED", "FAILED")] + [(WATCH_ERROR, "", "")]
+    )
+    for rule in rules:
+        assert rule["EventPattern"]["source"] == ["conversion-watch"]
+        if rule["EventPattern"]["detail-type"] == [STATE_CHANGE]:
+            assert rule["EventPattern"]["detail"]["terminal"] == [True]
+        template = rule["Targets"][0]["InputTransformer"]["InputTemplate"]
+        assert not template.startswith('"'), "plain text: no JSON quotes in the inbox"
+
+
+def test_an_existing_topic_is_used_as_is() -> None:
+    template = synth_stack(**{"conversionWatch:notificationTopicArn": TOPIC_ARN})
+    template.resource_count_is("AWS::SNS::Topic", 0)
+    template.resource_count_is("AWS::KMS::Key", 0)
+    rules = notification_rules(template)
+    assert len(rules) == 7
+    assert all(r["Targets"][0]["Arn"] == TOPIC_ARN for r in rules)
+    alarms = template.find_resources("AWS::CloudWatch::Alarm").values()
+    assert all(a["Properties"]["AlarmActions"] == [TOPIC_ARN] for a in alarms)
+
+
+def fill(template: str, paths: dict[str, str], event: dict[str, Any]) -> str:
+    """What EventBridge's input transformer does with a plain-text template
+    (this emulation writes JSON null as ``null``)."""
+    def value(path: str) -> str:
+        node: Any = event
+        for key in path.removeprefix("$.").split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        return "null" if node is None else str(node)
+
+    return re.sub(r"<([A-Za-z]+)>", lambda match: value(paths[match[1]]), template)
+
+
+def test_the_inbox_reads_vm_import_completed_after_3_h_12_min() -> None:
+    event = sample_envelope(STATE_CHANGE, details.ec2_lifecycle()[-1])
+    text = fill(outcome_template("ec2-conversion", "COMPLETED"), STATE_CHANGE_PATHS, event)
+    assert text.splitlines()[0] == "VM import import-i-ffvko9js completed after 3 h 12 min."
+    assert "State: COMPLETED (service state: completed), previously IN_PROGRESS." in text
+
+    failed = sample_envelope(STATE_CHANGE, details.license_lifecycle("FAILED")[-1])
+    text = fill(outcome_template("license-conversion", "FAILED"), STATE_CHANGE_PATHS, failed)
+    assert text.splitlines()[0] == f"License conversion {details.LICENSE_TASK_ID} failed after 2 h 12 min."
+    assert "Service message: disk busy" in text
+
+
+def test_watch_error_message() -> None:
+    event = sample_envelope(WATCH_ERROR, details.error_details()[1])
+    text = fill(WATCH_ERROR_TEMPLATE, WATCH_ERROR_PATHS, event)
+    first_line = "Conversion Watch stopped watching ec2-conversion task import-i-ffvko9js: TaskNotFound."
+    assert text.splitlines()[0] == first_line
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "paths"), [(STATE_CHANGE, STATE_CHANGE_PATHS), (WATCH_ERROR, WATCH_ERROR_PATHS)]
+)
+def test_every_placeholder_reads_a_field_the_schema_defines(detail_type: str, paths: dict[str, str]) -> None:
+    schema = event_schema(detail_type)
+    detail_fields = schema["definitions"][schema["properties"]["detail"]["$ref"].rsplit("/", 1)[1]]["properties"]
+    for path in paths.values():
+        parts = path.removeprefix("$.").split(".")
+        fields = detail_fields if parts[0] == "detail" else schema["properties"]
+        assert parts[-1] in fields, path
+
+
+def test_a_placeholder_without_a_path_is_refused() -> None:
+    with pytest.raises(ValueError, match="not used in the template"):
+        PlainTextMessage("<taskId> done", {"taskId": "$.detail.taskId", "state": "$.detail.state"})
+
+
+def test_email_addresses_from_context() -> None:
+    assert email_addresses("a@example.com, b@example.com") == ["a@example.com", "b@example.com"]
+    assert email_addresses(["a@example.com"]) == ["a@example.com"]
+    assert email_addresses(None) == []

@@ -1,0 +1,103 @@
+"""Fixtures for the handler tests: a fake Lambda context, a fixed clock and
+botocore ``Stubber`` on the very clients the handlers use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from hypothesis import settings as hypothesis_settings
+
+from conversion_watch import aws_clients, clock
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@dataclass
+class FakeLambdaContext:
+    """The fields Powertools' Logger reads (Powertools' own test pattern)."""
+
+    function_name: str = "conversion-watch-test"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:conversion-watch-test"
+    aws_request_id: str = "0a1b2c3d-0000-4000-8000-000000000000"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def advance(self, seconds: float) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def fake_clock() -> Iterator[FakeClock]:
+    fake = FakeClock(T0)
+    clock.set_source(fake)
+    yield fake
+    clock.set_source(None)
+
+
+@pytest.fixture
+def watcher_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment the stack gives the functions (defaults of the construct);
+    one SDK attempt so a simulated network failure does not back off for real."""
+    monkeypatch.setenv("MIN_POLL_SECONDS", "30")
+    monkeypatch.setenv("MAX_POLL_SECONDS", "300")
+    monkeypatch.setenv("DEFAULT_MAX_WATCH_SECONDS", str(30 * 24 * 3600))
+    monkeypatch.setenv("POLLS_PER_EXECUTION", "500")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+
+@pytest.fixture
+def stubbed(watcher_env: None, fake_clock: FakeClock) -> Iterator[Callable[[str], Stubber]]:
+    """``stubbed("ec2")`` activates a Stubber on the cached client the handler
+    will get from ``aws_clients.client``: real client, real service model.
+    Every queued response must be consumed by the end of the test."""
+    aws_clients.reset()
+    stubbers: dict[str, Stubber] = {}
+
+    def get(service: str) -> Stubber:
+        if service not in stubbers:
+            stubbers[service] = Stubber(aws_clients.client(service))
+            stubbers[service].activate()
+        return stubbers[service]
+
+    yield get
+    for stubber in stubbers.values():
+        stubber.assert_no_pending_responses()
+        stubber.deactivate()
+    aws_clients.reset()
+
+
+def no_calls_allowed(get: Callable[[str], Stubber]) -> None:
+    """Stubbers with nothing queued: any API call raises ``UnStubbedResponseError``."""
+    get("ec2")
+    get("license-manager")
+
+
+def client_error_kwargs(code: str, status: int, message: str = "simulated") -> dict[str, Any]:
+    return {"service_error_code": code, "service_message": message, "http_status_code": status}
+
+
+# Property tests: no example database left in the work tree.
+hypothesis_settings.register_profile("conversion-watch", database=None)
+hypothesis_settings.load_profile("conversion-watch")

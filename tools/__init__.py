@@ -1,0 +1,1 @@
+"""Repository tools (diagram and schema generators); not deployed."""
