@@ -39,8 +39,9 @@ test: lint typecheck synth
 bench: synth
 	$(PY) -m bench
 
-# README pictures (docs/images/*.svg); needs Graphviz: apt-get install -y graphviz.
+# README pictures (docs/images/*.svg; needs Graphviz: apt-get install -y graphviz) and docs/schemas/*.json.
 diagrams: synth
+	$(PY) -m tools.export_schemas
 	$(PY) -m tools.render_diagrams
 
 clean:

@@ -107,7 +107,7 @@ class _Driver:
         self.calls: Counter[str] = Counter()
         self._queue_url: str | None = None
         self._counted_clients: set[int] = set()
-        self._lock = threading.Lock()
+        self._counting_thread: int | None = None
 
     # -- actions ------------------------------------------------------------------
     def deliverer(self, call: ApiCall) -> Any:
@@ -131,10 +131,13 @@ class _Driver:
     def sweeper(self, sweep: Sweep) -> Any:
         def run(state_machine_arn: str) -> None:
             self._count_sdk_calls()
-            before = Counter(self.calls)
-            report = self._invoke(self.sweep_function, _scheduled_event(), state_machine_arn)
-            made = {name: count - before[name] for name, count in self.calls.items() if count - before[name]}
-            self.sweeps.append(SweepRun(sweep.at, report, made))
+            self.calls.clear()
+            self._counting_thread = threading.get_ident()
+            try:
+                report = self._invoke(self.sweep_function, _scheduled_event(), state_machine_arn)
+            finally:
+                self._counting_thread = None
+            self.sweeps.append(SweepRun(sweep.at, report, dict(self.calls)))
 
         return run
 
@@ -161,9 +164,8 @@ class _Driver:
         return handler(event, context)
 
     def _count_sdk_calls(self) -> None:
-        """Count, on the handlers' own clients, the calls a sweep makes. A
-        ``DescribeConversionTasks`` without ids is the sweep's list call (the
-        watcher's polls, on the same client, always name their task)."""
+        """Count the calls the sweep makes: on the handlers' shared clients, in
+        the driver's thread only (the watches poll from their executions' threads)."""
         from conversion_watch import aws_clients
 
         for service in ("ec2", "license-manager", "stepfunctions"):
@@ -174,12 +176,9 @@ class _Driver:
             service_id = client.meta.service_model.service_id.hyphenize()  # ec2, license-manager, sfn
             client.meta.events.register(f"provide-client-params.{service_id}", self._count)
 
-    def _count(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        service = model.service_model.endpoint_prefix
-        if model.name == "DescribeConversionTasks" and params.get("ConversionTaskIds"):
-            return  # a poll, not a list call
-        with self._lock:
-            self.calls[f"{service}:{model.name}"] += 1
+    def _count(self, model: Any, **_: Any) -> None:
+        if threading.get_ident() == self._counting_thread:
+            self.calls[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
 
 
 def _scenario(raw: dict[str, Any]) -> Scenario:

@@ -31,7 +31,8 @@ from localrun import events as local_events
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
-from localrun.moto_fixes import step_functions_integration_casing
+from localrun.moto_fixes import faster_engine, step_functions_integration_casing
+from localrun.moto_retry_fix import retry_counters_per_state_entry
 from localrun.report import (
     ExecutionReport,
     Report,
@@ -102,7 +103,8 @@ def run_scenario(
     clock = SimulatedClock(scenario.epoch)
     run = _Run(spec, scenario, clock, actions)
     with _environment(spec, function_env_overrides), route_function_output(function_log), _quiet_warnings(), \
-            mock_aws_context(), step_functions_integration_casing(), \
+            mock_aws_context(), step_functions_integration_casing(), faster_engine(), \
+            retry_counters_per_state_entry(), \
             simulated_time(clock, on_execution_end=run.execution_ended):
         return run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
                            real_timeout=real_timeout)

@@ -14,6 +14,7 @@ Step Functions integration only, against botocore's own service model
 from __future__ import annotations
 
 import contextlib
+import threading
 from datetime import datetime
 from collections.abc import Iterator
 from functools import cache
@@ -61,4 +62,78 @@ def step_functions_integration_casing() -> Iterator[None]:
 
     with mock.patch.object(StateTaskServiceSfn, "_normalise_parameters", normalise_parameters), \
             mock.patch.object(StateTaskServiceSfn, "_normalise_response", normalise_response):
+        yield
+
+
+@contextlib.contextmanager
+def faster_engine() -> Iterator[None]:
+    """Three costs that dominate a long simulated watch, removed without changing behaviour:
+    moto builds a new boto3 client for every Task state (~45 ms each), re-parses
+    every JSONPath with a freshly generated parser (~3 ms each, several per state),
+    and parses the definition anew for every execution (~0.7 s; a watch hands over
+    to a new execution every few hundred polls). Clients are reused for the run
+    (botocore clients are thread-safe); parsed paths are cached (matching does not
+    mutate them); the parsed program is shared, which moto's design allows: its
+    components keep per-execution state in the execution's own ``env``."""
+    import importlib
+    import sys
+
+    import jsonpath_ng.ext
+
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.utils import boto_client, json_path
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    original_client_for = boto_client.boto_client_for
+    cached_parse = cache(jsonpath_ng.ext.parse)
+    clients: dict[tuple[str, str], Any] = {}
+
+    def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        key = (region, service)
+        if key not in clients:
+            clients[key] = original_client_for(region=region, service=service, state_credentials=state_credentials)
+        return clients[key]
+
+    programs: dict[str, Any] = {}
+    programs_lock = threading.Lock()
+
+    def entrypoint(worker: Any) -> Any:
+        definition = worker._evaluation_details.state_machine_details.definition
+        with programs_lock:
+            if definition not in programs:
+                program = AmazonStateLanguageParser.parse(definition)[0]
+                _assign_heap_keys(program, set())
+                programs[definition] = program
+            return programs[definition]
+
+    # Modules that imported the function by name hold their own reference.
+    importlib.import_module("moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_factory")
+    holders = [module for name, module in list(sys.modules.items())
+               if name.startswith("moto.stepfunctions.parser") and
+               getattr(module, "boto_client_for", None) is original_client_for]
+    with contextlib.ExitStack() as stack:
+        for module in holders:
+            stack.enter_context(mock.patch.object(module, "boto_client_for", client_for))
+        stack.enter_context(mock.patch.object(json_path, "parse", cached_parse))
+        stack.enter_context(mock.patch.object(ExecutionWorker, "_get_evaluation_entrypoint", entrypoint))
+        yield
+
+
+def _assign_heap_keys(component: Any, seen: set[int]) -> None:
+    """Components create their heap key lazily; do it now, in one thread, so that
+    executions sharing the program cannot race to create two different keys."""
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    if id(component) in seen:
+        return
+    seen.add(id(component))
+    if isinstance(component, EvalComponent):
+        _ = component.heap_key
+    children = component.values() if isinstance(component, dict) else component
+    if isinstance(children, list | tuple) or isinstance(component, dict):
+        for child in children:
+            _assign_heap_keys(child, seen)
+    elif hasattr(component, "__dict__") and type(component).__module__.startswith("moto.stepfunctions"):
+        for child in vars(component).values():
+            _assign_heap_keys(child, seen)
         yield

@@ -42,6 +42,13 @@ class WatchTimedOut(WatchError):
     error_code = "WatchTimedOut"
 
 
+class RequestRejected(WatchError):
+    """The service refused the call with a client error no retry can fix
+    (e.g. ``OptInRequired``, ``UnsupportedOperation``)."""
+
+    error_code = "RequestRejected"
+
+
 class TransientError(Exception):
     """Worth retrying: the state machine retries these with backoff and jitter."""
 

@@ -14,6 +14,7 @@ from botocore.exceptions import (
 from conversion_watch.errors import (
     AccessDenied,
     InvalidInput,
+    RequestRejected,
     ServiceUnavailable,
     TaskNotFound,
     Throttled,
@@ -48,6 +49,8 @@ def translate(error: Exception, *, operation: str, task_id: str) -> Exception:
             return TaskNotFound(f"no conversion task {task_id!r} ({code}): {message}")
         if status >= 500 or code in {"InternalError", "ServerInternalException", "ServiceUnavailable", "Unavailable"}:
             return ServiceUnavailable(f"{operation} failed ({code or status}): {message}")
+        if 400 <= status < 500:
+            return RequestRejected(f"{operation} rejected ({code or status}): {message}")
         return ServiceUnavailable(f"{operation} failed with unexpected {code or status}: {message}")
     if isinstance(error, (BotoConnectionError, HTTPClientError, BotoCoreError)):
         return ServiceUnavailable(f"{operation} could not reach the service: {error}")

@@ -38,8 +38,6 @@ class EventContract(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         archive_retention = archive_retention if archive_retention is not None else DEFAULT_ARCHIVE_RETENTION
-        if archive_retention.to_days() != int(archive_retention.to_days()):
-            raise ValueError("archive_retention must be a whole number of days (0 = keep forever)")
 
         self.registry = eventschemas.CfnRegistry(
             self,

@@ -25,6 +25,8 @@ LAMBDA_SERVICE_ERRORS = [
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
     "Lambda.ClientExecutionTimeoutException",
+    # Time-out or out-of-memory; safe to retry because both steps only read.
+    "Lambda.Unknown",
 ]
 EVENTBRIDGE_ERRORS = [
     "EventBridge.FailedEntry",

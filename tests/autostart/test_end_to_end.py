@@ -82,13 +82,13 @@ def test_sweep_starts_exactly_the_unwatched_running_tasks_with_one_list_call_per
     license_ids = [f"lct-{n:032x}" for n in range(25)]
     finished = [{**ec2_task(f"import-vol-{900 + n:08x}"), "timeline": [{"at": 0, "state": "completed"}]}
                 for n in range(3)]
-    tasks = [ec2_task(t, done_at=1500 + 10 * n) for n, t in enumerate(ec2_ids)]
-    tasks += [license_task(t, done_at=1500 + 10 * n) for n, t in enumerate(license_ids)] + finished
+    tasks = [ec2_task(t, done_at=400 + 10 * n) for n, t in enumerate(ec2_ids)]
+    tasks += [license_task(t, done_at=400 + 10 * n) for n, t in enumerate(license_ids)] + finished
     already = ec2_ids[:10] + license_ids[:10]
     watches = [{"at": 0, "input": {"taskType": "ec2-conversion" if t.startswith("import-") else "license-conversion",
                                    "taskId": t}} for t in already]
 
-    report = run_autostart({"tasks": tasks, "watches": watches}, sweeps=[Sweep(120), Sweep(1020)])
+    report = run_autostart({"tasks": tasks, "watches": watches}, sweeps=[Sweep(60), Sweep(240)])
 
     first, second = report.sweeps
     assert first.report["runningTasks"] == 50 and first.report["skippedRunningWatches"] == 20
@@ -96,12 +96,12 @@ def test_sweep_starts_exactly_the_unwatched_running_tasks_with_one_list_call_per
     assert first.calls == {
         "ec2:DescribeConversionTasks": 1,  # without ids: every task, one call
         "license-manager:ListLicenseConversionTasks": 3,  # one list, three pages
-        "sfn:ListExecutions": 1,
-        "sfn:StartExecution": 30,
+        "states:ListExecutions": 1,
+        "states:StartExecution": 30,
     }
     assert second.report["started"] == [] and second.report["skippedRunningWatches"] == 50
     assert second.calls == {"ec2:DescribeConversionTasks": 1, "license-manager:ListLicenseConversionTasks": 3,
-                            "sfn:ListExecutions": 1}
+                            "states:ListExecutions": 1}
     assert len(report.run.executions) == 50
     assert {e.status for e in report.run.executions} == {"SUCCEEDED"}
     for task_id in ec2_ids + license_ids:

@@ -14,6 +14,7 @@ from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from stacks.event_contract.schemas import DETAIL_TYPES, all_event_schemas, event_schema, schema_name, to_draft4
 from stacks.event_contract.validation import EventSchemaViolation, sample_envelope, validate_detail, validate_event
 from tests.contract import details
+from tools.export_schemas import schema_files
 
 LATER_DRAFT_KEYWORDS = {"$defs", "const", "examples", "prefixItems", "unevaluatedProperties", "dependentRequired"}
 
@@ -125,3 +126,8 @@ def test_a_configured_source_is_part_of_the_schema() -> None:
     validate_detail(WATCH_ERROR, detail, event_source="acme.watch")
     with pytest.raises(EventSchemaViolation, match="source"):
         validate_event(sample_envelope(WATCH_ERROR, detail), event_source="acme.watch")
+
+
+def test_committed_schema_files_are_current() -> None:
+    for path, content in schema_files().items():
+        assert path.read_text() == content, f"{path.name} is stale: run python -m tools.export_schemas"

@@ -1,9 +1,8 @@
 """The SDK's whole retry budget must fit inside the function timeout.
 
-A Lambda time-out reaches the state machine as ``Lambda.Unknown``, which is
-not retried: the watch would end with ``RetriesExhausted`` on one slow
-endpoint instead of raising ``ServiceUnavailable`` for the state machine's
-own retry."""
+A Lambda time-out reaches the state machine as ``Lambda.Unknown``: retried,
+but as a lost invocation (no named error, a full timeout per attempt) instead
+of a prompt ``ServiceUnavailable`` for the state machine's own retry."""
 
 from __future__ import annotations
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_events as events
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from stacks.event_contract.schemas import event_schema
 from stacks.event_contract.validation import sample_envelope
-from stacks.notifications import email_addresses
+from stacks.notifications import WatchNotifications, email_addresses
 from stacks.notifications.messages import (
     STATE_CHANGE_PATHS,
     WATCH_ERROR_PATHS,
@@ -82,7 +84,9 @@ def test_an_existing_topic_is_used_as_is() -> None:
     rules = notification_rules(template)
     assert len(rules) == 7
     assert all(r["Targets"][0]["Arn"] == TOPIC_ARN for r in rules)
-    alarms = template.find_resources("AWS::CloudWatch::Alarm").values()
+    all_alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    alarms = [alarm for alarm_id, alarm in all_alarms.items() if alarm_id.startswith("Operations")]
+    assert len(alarms) == 5
     assert all(a["Properties"]["AlarmActions"] == [TOPIC_ARN] for a in alarms)
 
 
@@ -138,3 +142,14 @@ def test_email_addresses_from_context() -> None:
     assert email_addresses("a@example.com, b@example.com") == ["a@example.com", "b@example.com"]
     assert email_addresses(["a@example.com"]) == ["a@example.com"]
     assert email_addresses(None) == []
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [({}, "needs email_addresses or an existing topic"), ({"email_addresses": ["ops.example.com"]}, "not e-mail")],
+)
+def test_construct_refuses_a_useless_or_wrong_configuration(props: dict[str, Any], message: str) -> None:
+    stack = cdk.Stack(cdk.App(), "Bare")
+    bus = events.EventBus(stack, "Bus")
+    with pytest.raises(ValueError, match=message):
+        WatchNotifications(stack, "Notifications", event_bus=bus, event_source="conversion-watch", **props)

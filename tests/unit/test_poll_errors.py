@@ -55,6 +55,9 @@ def test_ec2_empty_list_is_task_not_found(stubbed, lambda_context):
         (EC2, "AuthFailure", 401, "AccessDenied"),
         (LICENSE, "AccessDeniedException", 403, "AccessDenied"),
         (LICENSE, "AuthorizationException", 403, "AccessDenied"),
+        # A client error no retry can fix ends the watch at once instead of burning retries.
+        (EC2, "OptInRequired", 403, "RequestRejected"),
+        (LICENSE, "ValidationException", 400, "RequestRejected"),
     ],
     ids=lambda value: value[0] if isinstance(value, tuple) else None,
 )
