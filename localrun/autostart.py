@@ -19,6 +19,7 @@ import json
 import os
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,8 @@ class _Function:
 def run_autostart(
     scenario: dict[str, Any],
     *,
-    api_calls: list[ApiCall] = (),  # type: ignore[assignment]
-    sweeps: list[Sweep] = (),  # type: ignore[assignment]
+    api_calls: Sequence[ApiCall] = (),
+    sweeps: Sequence[Sweep] = (),
     template: Path = DEFAULT_TEMPLATE,
     **engine_options: Any,
 ) -> AutostartReport:
@@ -233,7 +234,7 @@ def _apply_environment(function: _Function, state_machine_arn: str) -> None:
 
 def _drain(queue_url: str) -> list[Any]:
     sqs = boto3.client("sqs", region_name=REGION)
-    bodies = []
+    bodies: list[Any] = []
     while True:
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
             "Messages", [])

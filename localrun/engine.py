@@ -43,7 +43,15 @@ from localrun.report import (
     retry_attempts,
 )
 from localrun.scenario import Scenario, WatchStart
-from localrun.template import DEFAULT_TEMPLATE, StackSpec, TemplateError, event_sources, load_template, resolve, stack_spec
+from localrun.template import (
+    DEFAULT_TEMPLATE,
+    StackSpec,
+    TemplateError,
+    event_sources,
+    load_template,
+    resolve,
+    stack_spec,
+)
 from localrun.timewarp import simulated_time
 
 REGION = "us-east-1"
@@ -212,7 +220,9 @@ class _Run:
         aws_clients.reset()
         shape_errors = getattr(double, "shape_errors", [])
         if shape_errors:
-            raise EngineError(f"the service double produced {len(shape_errors)} malformed response(s): {shape_errors[0]}")
+            raise EngineError(
+                f"the service double produced {len(shape_errors)} malformed response(s): {shape_errors[0]}"
+            )
         calls = {name: 0 for name in TRACKED_CALLS}
         calls.update(double.calls)
         calls["events:PutEvents"] = tap.put_events_calls
@@ -271,7 +281,9 @@ class _Run:
                 return function_arns[logical_id] if attribute == "Arn" else logical_id
             if logical_id == self.spec.event_bus_id:
                 return bus_arn if attribute == "Arn" else self.spec.event_bus_name
-            raise TemplateError(f"the definition refers to {logical_id}.{attribute}, which the local run does not create")
+            raise TemplateError(
+                f"the definition refers to {logical_id}.{attribute}, which the local run does not create"
+            )
 
         resolved = resolve(self.spec.definition, lookup)
         return json.loads(resolved) if isinstance(resolved, str) else resolved  # type: ignore[no-any-return]

@@ -27,8 +27,6 @@ from localrun import LAMBDA_SRC
 from localrun.timewarp import current_execution_arn
 
 
-
-
 class HandlerNotFound(RuntimeError):
     """A function's ``Handler`` names a module or attribute that does not exist in lambda_src/."""
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
 from typing import Any
 from unittest import mock
@@ -79,7 +79,6 @@ def faster_engine() -> Iterator[None]:
     import sys
 
     import jsonpath_ng.ext
-
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from moto.stepfunctions.parser.asl.utils import boto_client, json_path
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
@@ -136,4 +135,3 @@ def _assign_heap_keys(component: Any, seen: set[int]) -> None:
     elif hasattr(component, "__dict__") and type(component).__module__.startswith("moto.stepfunctions"):
         for child in vars(component).values():
             _assign_heap_keys(child, seen)
-        yield

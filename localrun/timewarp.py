@@ -109,7 +109,7 @@ def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> It
 
     sim_time = _time_module(clock)
     sim_datetime = _datetime_module(clock)
-    patches = [
+    patches: list[Any] = [
         mock.patch.object(WaitFunction, "_wait_interval", wait_interval),
         mock.patch.object(retrier_decl, "time", sim_time),
         mock.patch.object(execute_state, "Thread", _InlineThread),

@@ -98,6 +98,7 @@ class WatchAutoStart(Construct):
                 "ApiCallRule",
                 description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
                 event_pattern=api_call_pattern(),
+                # A failed start (throttled) is retried by EventBridge; the sweeper catches anything still missed.
                 targets=[targets.LambdaFunction(self.starter, retry_attempts=4, max_event_age=Duration.hours(1))],
             )
             _acknowledge_wildcards(self.starter, XRAY_REASON)

@@ -98,7 +98,7 @@ def test_cli_prints_the_timeline_and_writes_the_report(tmp_path: Path, capsys: p
     assert main([str(scenario), "--json", str(report_path)]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("+00:00:00  ec2-conversion import-i-ffvko9js  Conversion Task State Change: (first seen)")
+    assert lines[0].startswith(f"+00:00:00  ec2-conversion {EC2_INSTANCE}  Conversion Task State Change: (first seen)")
     assert lines[1].startswith("+02:")
     assert "IN_PROGRESS -> COMPLETED" in lines[1]
     assert lines[2].startswith("+02:") and f"execution watch-{EC2_INSTANCE} SUCCEEDED" in lines[2]

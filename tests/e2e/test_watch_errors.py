@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from localrun.engine import run_scenario
-from tests.e2e.helpers import EC2_INSTANCE, LICENSE_OK, STATE_CHANGE, WATCH_ERROR, ec2_task, outcome, sequence, watch
+from tests.e2e.helpers import (
+    EC2_INSTANCE,
+    LICENSE_OK,
+    STATE_CHANGE,
+    WATCH_ERROR,
+    ec2_task,
+    license_task,
+    outcome,
+    sequence,
+    watch,
+)
 
 
 def test_task_not_found_in_either_service() -> None:
@@ -67,3 +77,23 @@ def test_license_task_not_found_while_an_ec2_watch_goes_on() -> None:
         (STATE_CHANGE, "COMPLETED", "IN_PROGRESS"),
     ]
     assert sequence(report, LICENSE_OK) == [(WATCH_ERROR, "TaskNotFound", None)]
+
+
+def test_throttling_that_never_ends_exhausts_retries_on_the_simulated_clock() -> None:
+    report = run_scenario({
+        "tasks": [ec2_task(EC2_INSTANCE, (0, "active")), license_task(LICENSE_OK, (0, "IN_PROGRESS"))],
+        "watches": [watch("ec2-conversion", EC2_INSTANCE), watch("license-conversion", LICENSE_OK)],
+        "faults": {"seed": 7, "throttleRate": 1.0},
+    })
+
+    for task_id in (EC2_INSTANCE, LICENSE_OK):
+        assert sequence(report, task_id) == [(WATCH_ERROR, "RetriesExhausted", None)]
+        assert outcome(report, f"watch-{task_id}") == ("FAILED", "RetriesExhausted")
+        # Validate once, then the poll step's 1 + 6 attempts (the state machine's Retry).
+        assert report.execution(f"watch-{task_id}").lambdaInvocations == 1 + 7
+    # botocore's standard mode (AWS_MAX_ATTEMPTS=3) retries EC2's RequestLimitExceeded inside each
+    # invocation; License Manager's RateLimitExceededException is not a retryable code to botocore.
+    assert report.apiCalls["ec2:DescribeConversionTasks"] == 7 * 3
+    assert report.apiCalls["license-manager:GetLicenseConversionTask"] == 7
+    # Both backoffs waited on the simulated clock (a real sleep would leave it at 0).
+    assert report.simulatedSeconds > 0
