@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ class SimulatedClock:
         self._blocked = 0
         self._sleepers: list[_Sleeper] = []
         self._seq = itertools.count()
+        self._progress = 0  # bumped on every sleep, wake-up and participant change
         self._local = threading.local()
 
     # -- reading time -------------------------------------------------------
@@ -64,6 +66,7 @@ class SimulatedClock:
         so time cannot jump before the new thread has begun)."""
         with self._cond:
             self._live += 1
+            self._progress += 1
 
     def adopt(self) -> None:
         """Mark the current thread as the participant counted by an earlier :meth:`spawn`."""
@@ -79,6 +82,7 @@ class SimulatedClock:
         self._local.participant = False
         with self._cond:
             self._live -= 1
+            self._progress += 1
             self._advance_if_idle()
             self._cond.notify_all()
 
@@ -107,6 +111,8 @@ class SimulatedClock:
             sleeper = _Sleeper(self._seconds + seconds, next(self._seq))
             heapq.heappush(self._sleepers, sleeper)
             self._blocked += 1
+            self._progress += 1
+            self._cond.notify_all()
             self._advance_if_idle()
             while not sleeper.woken:
                 self._cond.wait()
@@ -118,19 +124,29 @@ class SimulatedClock:
         self.sleep(seconds - self._seconds)
 
     def wait_until_idle(self, *, real_timeout: float) -> None:
-        """Block (really) until no participant is left; the caller must not be one."""
+        """Block (really) until no participant is left; the caller must not be one.
+
+        ``real_timeout`` bounds wall-clock time *without progress* (no sleep, wake-up
+        or participant change), so a year-long simulation may take as long as it needs
+        while a deadlock is still reported."""
         with self._cond:
-            if not self._cond.wait_for(lambda: self._live == 0, timeout=real_timeout):
-                raise ClockStalled(
-                    f"{self._live} participant(s) still live after {real_timeout:.0f} s of real time "
-                    f"({self._blocked} blocked on the clock) at simulated +{self._seconds:.0f} s"
-                )
+            seen, since = self._progress, time.monotonic()
+            while self._live:
+                self._cond.wait(timeout=real_timeout)
+                if self._progress != seen:
+                    seen, since = self._progress, time.monotonic()
+                elif self._live and time.monotonic() - since >= real_timeout:
+                    raise ClockStalled(
+                        f"{self._live} participant(s) made no progress for {real_timeout:.0f} s of real time "
+                        f"({self._blocked} blocked on the clock) at simulated +{self._seconds:.0f} s"
+                    )
 
     def _advance_if_idle(self) -> None:
         # Caller holds the lock. Jump to the earliest wake-up once nobody can run.
         if self._live == 0 or self._blocked < self._live or not self._sleepers:
             return
         self._seconds = max(self._seconds, self._sleepers[0].wake_at)
+        self._progress += 1
         while self._sleepers and self._sleepers[0].wake_at <= self._seconds:
             sleeper = heapq.heappop(self._sleepers)
             sleeper.woken = True

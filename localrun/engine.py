@@ -32,7 +32,6 @@ from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
 from localrun.moto_fixes import faster_engine, step_functions_integration_casing
-from localrun.moto_retry_fix import retry_counters_per_state_entry
 from localrun.report import (
     ExecutionReport,
     Report,
@@ -97,7 +96,8 @@ def run_scenario(
     :param entry_fault: hook deciding per PutEvents entry whether EventBridge fails it.
     :param double_factory: builds the conversion-task service double; default
         ``localrun.services.ConversionTaskDouble``.
-    :param real_timeout: wall-clock seconds before a stuck run is reported as an engine error.
+    :param real_timeout: wall-clock seconds without any progress before a stuck run is reported as
+        an engine error (``ClockStalled``); a long simulation may take longer than this in total.
     :param function_log: where the handlers' stdout (Powertools logs, EMF metrics) goes; default: discarded.
     :param actions: ``(seconds, action)``: the driver calls ``action(state_machine_arn)`` at that
         simulated time, after any watch start due then (``localrun.autostart`` delivers API-call
@@ -112,7 +112,6 @@ def run_scenario(
     run = _Run(spec, scenario, clock, actions)
     with _environment(spec, function_env_overrides), route_function_output(function_log), _quiet_warnings(), \
             mock_aws_context(), step_functions_integration_casing(), faster_engine(), \
-            retry_counters_per_state_entry(), \
             simulated_time(clock, on_execution_end=run.execution_ended):
         return run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
                            real_timeout=real_timeout)

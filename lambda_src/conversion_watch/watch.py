@@ -35,6 +35,10 @@ from conversion_watch.snapshot import TaskSnapshot
 
 Describe = Callable[[str, str], TaskSnapshot]
 MAX_ECHOED_INPUT_CHARS = 2048
+# Rejected input is echoed into the error event only this far: a 200 KB task id must not
+# push the state past Step Functions' 256 KB payload limit (States.DataLimitExceeded cannot be caught).
+MAX_ECHOED_FIELD_CHARS = 128
+MAX_MESSAGE_CHARS = 1024
 
 
 def start(raw_input: Any, *, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -75,8 +79,12 @@ def describe_validation_error(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"]) or "input"
-        problems.append(f"{where}: {item['msg']}")
-    return "; ".join(problems)
+        problems.append(f"{_clip(where, MAX_ECHOED_FIELD_CHARS)}: {item['msg']}")
+    return _clip("; ".join(problems), MAX_MESSAGE_CHARS)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def poll(watch: Watch, *, settings: Settings, describe: Describe, now: datetime) -> dict[str, Any]:
@@ -189,8 +197,8 @@ def _watch_error(watch: Watch, error: WatchError, *, now: datetime) -> dict[str,
 
 
 def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime) -> dict[str, Any]:
-    task_type = raw_input.get("taskType") if isinstance(raw_input, dict) else None
-    task_id = raw_input.get("taskId") if isinstance(raw_input, dict) else None
+    task_type = _echoable(raw_input.get("taskType")) if isinstance(raw_input, dict) else None
+    task_id = _echoable(raw_input.get("taskId")) if isinstance(raw_input, dict) else None
     echoed = json.dumps(raw_input, default=str)
     detail = WatchErrorDetail(
         eventId=f"{task_id if isinstance(task_id, str) else 'invalid-input'}#1",
@@ -203,6 +211,10 @@ def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime) -> dict[
         input=raw_input if len(echoed) <= MAX_ECHOED_INPUT_CHARS else None,
     )
     return {"watch": None, "status": _error_status(error, detail)}
+
+
+def _echoable(value: Any) -> str | None:
+    return value if isinstance(value, str) and len(value) <= MAX_ECHOED_FIELD_CHARS else None
 
 
 def _error_status(error: WatchError, detail: WatchErrorDetail) -> dict[str, Any]:

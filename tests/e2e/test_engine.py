@@ -120,3 +120,24 @@ def test_cli_fails_on_an_unusable_scenario(tmp_path: Path, capsys: pytest.Captur
 def test_scenario_errors_name_the_problem() -> None:
     with pytest.raises(ScenarioError, match="watches"):
         run_scenario({"tasks": [], "watches": []})
+
+
+def test_a_second_start_of_the_same_watch_adds_no_watcher() -> None:
+    same = {"taskType": "license-conversion", "taskId": LICENSE_OK}
+    report = run_scenario({
+        "tasks": [license_task(LICENSE_OK, (0, "IN_PROGRESS"), (300, "SUCCEEDED"))],
+        "watches": [
+            {"at": 0, "input": same},
+            {"at": 100, "input": same},  # identical input while running: the same execution
+            {"at": 100, "input": {**same, "maxWatchSeconds": 600}},  # other input: name taken
+            {"at": 900, "input": same},  # after the end: names stay taken (90 days in AWS)
+        ],
+    })
+
+    assert [e.name for e in report.executions] == [f"watch-{LICENSE_OK}"]
+    assert sequence(report) == [(STATE_CHANGE, "IN_PROGRESS", None), (STATE_CHANGE, "COMPLETED", "IN_PROGRESS")]
+    refused = [line for line in report.format_timeline().splitlines() if "refused" in line]
+    assert refused == [
+        f"+00:01:40  start of watch-{LICENSE_OK} refused: ExecutionAlreadyExists",
+        f"+00:15:00  start of watch-{LICENSE_OK} refused: ExecutionAlreadyExists",
+    ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from localrun.engine import run_scenario
+from localrun.template import load_template, resolve, stack_spec
 from tests.e2e.helpers import (
     EC2_INSTANCE,
     LICENSE_OK,
@@ -35,13 +38,15 @@ def test_malformed_input_is_rejected_before_any_api_call() -> None:
             watch("ec2-conversion", "i-0123456789abcdef0"),  # an instance id, not a conversion task id
             watch("license-conversion", 42),  # not a string: no usable execution name either
             {"at": 0, "input": {"taskType": "ami-copy", "taskId": "x"}},
+            {"at": 0, "input": "import-i-ffvko9js"},  # JSON, but not an object
         ],
     })
 
-    assert sequence(report) == [(WATCH_ERROR, "InvalidInput", None)] * 3
+    assert sequence(report) == [(WATCH_ERROR, "InvalidInput", None)] * 4
     assert outcome(report, "watch-i-0123456789abcdef0") == ("FAILED", "InvalidInput")
     assert outcome(report, "invalid-input-1") == ("FAILED", "InvalidInput")
     assert outcome(report, "watch-x") == ("FAILED", "InvalidInput")
+    assert outcome(report, "invalid-input-2") == ("FAILED", "InvalidInput")
     # Watches started at the same moment run concurrently: their events may come in any order.
     echoed = [event["detail"]["input"] for event in report.events]
     assert {"taskType": "license-conversion", "taskId": 42} in echoed
@@ -86,14 +91,21 @@ def test_throttling_that_never_ends_exhausts_retries_on_the_simulated_clock() ->
         "faults": {"seed": 7, "throttleRate": 1.0},
     })
 
+    attempts = 1 + _poll_retry_attempts_for("Throttled")  # the state machine's Retry, as synthesized
     for task_id in (EC2_INSTANCE, LICENSE_OK):
         assert sequence(report, task_id) == [(WATCH_ERROR, "RetriesExhausted", None)]
         assert outcome(report, f"watch-{task_id}") == ("FAILED", "RetriesExhausted")
-        # Validate once, then the poll step's 1 + 6 attempts (the state machine's Retry).
-        assert report.execution(f"watch-{task_id}").lambdaInvocations == 1 + 7
+        assert report.execution(f"watch-{task_id}").lambdaInvocations == 1 + attempts  # validate + polls
     # botocore's standard mode (AWS_MAX_ATTEMPTS=3) retries EC2's RequestLimitExceeded inside each
     # invocation; License Manager's RateLimitExceededException is not a retryable code to botocore.
-    assert report.apiCalls["ec2:DescribeConversionTasks"] == 7 * 3
-    assert report.apiCalls["license-manager:GetLicenseConversionTask"] == 7
+    assert report.apiCalls["ec2:DescribeConversionTasks"] == attempts * 3
+    assert report.apiCalls["license-manager:GetLicenseConversionTask"] == attempts
     # Both backoffs waited on the simulated clock (a real sleep would leave it at 0).
     assert report.simulatedSeconds > 0
+
+
+def _poll_retry_attempts_for(error: str) -> int:
+    spec = stack_spec(load_template())
+    definition = json.loads(resolve(spec.definition, lambda logical_id, attribute: "aws"))
+    retriers = definition["States"]["Poll Conversion Task"]["Retry"]
+    return int(next(r for r in retriers if error in r["ErrorEquals"]).get("MaxAttempts", 3))

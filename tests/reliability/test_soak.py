@@ -69,7 +69,8 @@ def test_every_watch_ends_with_exactly_one_terminal_event(soak: tuple[Report, fl
 def test_faults_were_injected_and_absorbed(soak: tuple[Report, float]) -> None:
     report, wall = soak
     faults = report.faults
-    throttles = sum(n for key, n in faults.items() if key.endswith(("RequestLimitExceeded", "RateLimitExceededException")))
+    throttles = sum(n for key, n in faults.items()
+                    if key.endswith(("RequestLimitExceeded", "RateLimitExceededException")))
     server_errors = sum(n for key, n in faults.items()
                         if key.endswith(("InternalError", "Unavailable", "ServerInternalException")))
     failed_entries = faults.get("events:PutEvents:FailedEntry", 0)
