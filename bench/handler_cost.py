@@ -12,9 +12,10 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from localrun.lambda_context import FakeLambdaContext
 
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_SRC = ROOT / "lambda_src"
@@ -39,14 +40,6 @@ EC2_TASK = {
         "Volume": {"Id": "vol-0123456789abcdef0", "Size": 8},
     },
 }
-
-
-@dataclass
-class FakeContext:
-    function_name: str = "PollFunction"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:PollFunction"
-    aws_request_id: str = "bench"
 
 
 def _watch_event() -> dict[str, Any]:
@@ -78,7 +71,7 @@ def warm_overhead(invocations: int = 2000) -> dict[str, float]:
     original = aws_clients.client
     aws_clients.client = lambda service: client  # type: ignore[assignment]
     poll_task.describe_task.__globals__["aws_clients"] = aws_clients
-    context = FakeContext()
+    context = FakeLambdaContext()
     samples: list[float] = []
     peaks: list[int] = []
     # Powertools prints EMF metrics to stdout; keep the report readable.

@@ -19,33 +19,16 @@ import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
 from localrun import LAMBDA_SRC
+from localrun.lambda_context import FakeLambdaContext
 from localrun.timewarp import current_execution_arn
 
 
 class HandlerNotFound(RuntimeError):
     """A function's ``Handler`` names a module or attribute that does not exist in lambda_src/."""
-
-
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools' ``inject_lambda_context`` and ``LambdaContext`` read."""
-
-    function_name: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int = 256
-    function_version: str = "$LATEST"
-    aws_request_id: str = ""
-    log_group_name: str = ""
-    log_stream_name: str = "local"
-    timeout_millis: int = 30_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.timeout_millis
 
 
 def load_handler(handler: str) -> Callable[[Any, Any], Any]:

@@ -17,3 +17,14 @@ os.environ.update(
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
 )
+
+
+import pytest
+
+from localrun.lambda_context import FakeLambdaContext
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    """The fields Powertools reads (Powertools' own fake-context test pattern)."""
+    return FakeLambdaContext()

@@ -79,7 +79,7 @@ class WatchRequest(_Model):
     def _task_id_matches_type(self) -> WatchRequest:
         if not TASK_ID_PATTERNS[self.taskType].fullmatch(self.taskId):
             raise ValueError(
-                f"taskId {self.taskId!r} is not a {self.taskType} task id "
+                f"taskId {self.taskId!r} is not a valid {self.taskType} task id "
                 f"(expected e.g. {TASK_ID_EXAMPLES[self.taskType]})"
             )
         return self

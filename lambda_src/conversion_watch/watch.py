@@ -78,8 +78,10 @@ def parse_request(raw_input: Any) -> WatchRequest:
 def describe_validation_error(error: ValidationError) -> str:
     problems = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "input"
-        problems.append(f"{_clip(where, MAX_ECHOED_FIELD_CHARS)}: {item['msg']}")
+        message = item["msg"].removeprefix("Value error, ")
+        where = ".".join(str(part) for part in item["loc"])
+        # Whole-input checks (the id against its type) name their fields themselves.
+        problems.append(f"{_clip(where, MAX_ECHOED_FIELD_CHARS)}: {message}" if where else message)
     return _clip("; ".join(problems), MAX_MESSAGE_CHARS)
 
 

@@ -15,6 +15,8 @@ its Wait state, which nothing can cut short, and the next poll (at most
 
 from __future__ import annotations
 
+from functools import partial
+
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -65,24 +67,20 @@ class WatchAutoStart(Construct):
             MIN_SWEEP.to_seconds() <= sweep_interval.to_seconds() <= MAX_SWEEP.to_seconds()
         ):
             raise ValueError("sweep_interval must be between 1 minute and 1 day (or None to turn the sweeper off)")
-        code = lambda_code()
-        environment = {"STATE_MACHINE_ARN": state_machine.state_machine_arn}
+        make_function = partial(
+            project_function,
+            self,
+            code=lambda_code(),
+            architecture=architecture,
+            environment={"STATE_MACHINE_ARN": state_machine.state_machine_arn},
+            log_retention=log_retention,
+            powertools_layer=powertools_layer,
+        )
 
         def function(construct_id: str, handler: str, description: str) -> lambda_.Function:
-            created = project_function(
-                self,
-                construct_id,
-                handler=handler,
-                description=description,
-                code=code,
-                architecture=architecture,
-                environment=environment,
-                log_retention=log_retention,
-                powertools_layer=powertools_layer,
-            )
+            created = make_function(construct_id, handler=handler, description=description)
             # Starting executions of the watcher is all either function may do in Step Functions.
             state_machine.grant_start_execution(created)
-            _acknowledge_runtime(created)
             return created
 
         self.starter: lambda_.Function | None = None
@@ -129,18 +127,6 @@ class WatchAutoStart(Construct):
                 targets=[targets.LambdaFunction(self.sweeper, retry_attempts=0)],
             )
             _acknowledge_wildcards(self.sweeper, SWEEPER_REASON)
-
-
-def _acknowledge_runtime(function: lambda_.Function) -> None:
-    Validations.of(function).acknowledge(
-        Acknowledgment(
-            id="AwsSolutions::AwsSolutions-L1",
-            reason=(
-                "Python 3.13 is pinned on purpose: the official Powertools layer is resolved from "
-                "/aws/service/powertools/python/<arch>/python3.13/latest; move both together."
-            ),
-        )
-    )
 
 
 def _acknowledge_wildcards(function: lambda_.Function, reason: str) -> None:

@@ -118,16 +118,6 @@ class ConversionWatcher(Construct):
 
     def _acknowledge_unavoidable_wildcards(self) -> None:
         """Each acknowledgment names one finding on one resource, with its reason."""
-        for function in (self.functions.validate, self.functions.poll):
-            Validations.of(function).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-L1",
-                    reason=(
-                        "Python 3.13 is pinned on purpose: the official Powertools layer is resolved from "
-                        "/aws/service/powertools/python/<arch>/python3.13/latest; move both together."
-                    ),
-                )
-            )
         Validations.of(self.functions.validate.role).acknowledge(  # type: ignore[arg-type]
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",

@@ -145,28 +145,11 @@ def build_definition(
     replace(retry, max_attempts=min(2 * retry.max_attempts, 10)).apply(poll, [THROTTLED])
     retry.apply(poll, [*LAMBDA_SERVICE_ERRORS, *(e for e in RETRYABLE_ERROR_NAMES if e != THROTTLED)])
     poll.add_catch(
-        sfn.Pass(
+        record_watch_failure(
             scope,
             "Record Poll Failure",
-            parameters={
-                "watch.$": "$.watch",
-                "status": {
-                    "outcome": "ERROR",
-                    "errorCode": "RetriesExhausted",
-                    "message.$": "States.Format('polling failed after retries: {}', $.failure.Error)",
-                    "detail": {
-                        "eventId.$": "States.Format('{}#{}', $.watch.taskId, States.MathAdd($.watch.sequence, 1))",
-                        "sequence.$": "States.MathAdd($.watch.sequence, 1)",
-                        "taskType.$": "$.watch.taskType",
-                        "taskId.$": "$.watch.taskId",
-                        "errorCode": "RetriesExhausted",
-                        "message.$": "States.Format('polling failed after retries: {}', $.failure.Error)",
-                        "observedAt.$": "$$.State.EnteredTime",
-                        "watchStartedAt.$": "$.watch.watchStartedAt",
-                        "pollCount.$": "$.watch.pollCount",
-                    },
-                },
-            },
+            error_code="RetriesExhausted",
+            message_format="polling failed after retries: {}",
         ).next(publish_error),
         errors=["States.ALL"],
         result_path="$.failure",
@@ -208,29 +191,12 @@ def build_definition(
     )
     # Any other failure would end the watch silently: report it like a poll failure.
     hand_over.add_catch(
-        sfn.Pass(
+        record_watch_failure(
             scope,
             "Record Hand Over Failure",
-            parameters={
-                "watch.$": "$.watch",
-                "status": {
-                    "outcome": "ERROR",
-                    "errorCode": "HandOverFailed",
-                    "message.$": "States.Format('could not start the next execution: {}', $.failure.Error)",
-                    "detail": {
-                        "eventId.$": "States.Format('{}#{}', $.watch.taskId, States.MathAdd($.watch.sequence, 1))",
-                        "sequence.$": "States.MathAdd($.watch.sequence, 1)",
-                        "taskType.$": "$.watch.taskType",
-                        "taskId.$": "$.watch.taskId",
-                        "errorCode": "HandOverFailed",
-                        "message.$": "States.Format('could not start the next execution: {}', $.failure.Error)",
-                        "lastKnownState.$": "$.status.state",
-                        "observedAt.$": "$$.State.EnteredTime",
-                        "watchStartedAt.$": "$.watch.watchStartedAt",
-                        "pollCount.$": "$.watch.pollCount",
-                    },
-                },
-            },
+            error_code="HandOverFailed",
+            message_format="could not start the next execution: {}",
+            last_known_state_path="$.status.state",
         ).next(publish_error),
         errors=["States.ALL"],
         result_path="$.failure",
@@ -277,3 +243,38 @@ def build_definition(
         .otherwise(publish_error)
     )
     return validate.next(is_valid)
+
+
+def record_watch_failure(
+    scope: Construct,
+    state_id: str,
+    *,
+    error_code: str,
+    message_format: str,
+    last_known_state_path: str | None = None,
+) -> sfn.Pass:
+    """A Pass state that turns a caught failure (at ``$.failure``) of a running
+    watch into the ``ERROR`` status the poll step would have returned, so the
+    same publish step reports it (``WatchErrorDetail`` shape)."""
+    message = f"States.Format('{message_format}', $.failure.Error)"
+    detail: dict[str, object] = {
+        "eventId.$": "States.Format('{}#{}', $.watch.taskId, States.MathAdd($.watch.sequence, 1))",
+        "sequence.$": "States.MathAdd($.watch.sequence, 1)",
+        "taskType.$": "$.watch.taskType",
+        "taskId.$": "$.watch.taskId",
+        "errorCode": error_code,
+        "message.$": message,
+        "observedAt.$": "$$.State.EnteredTime",
+        "watchStartedAt.$": "$.watch.watchStartedAt",
+        "pollCount.$": "$.watch.pollCount",
+    }
+    if last_known_state_path:
+        detail["lastKnownState.$"] = last_known_state_path
+    return sfn.Pass(
+        scope,
+        state_id,
+        parameters={
+            "watch.$": "$.watch",
+            "status": {"outcome": "ERROR", "errorCode": error_code, "message.$": message, "detail": detail},
+        },
+    )

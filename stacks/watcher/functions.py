@@ -3,7 +3,9 @@ official public layer (resolved at deploy time through its SSM parameter)."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from functools import partial
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -33,24 +35,24 @@ class WatcherFunctions(Construct):
             self, POWERTOOLS_PARAMETER.format(arch="arm64")
         )
         self.powertools_layer = lambda_.LayerVersion.from_layer_version_arn(self, "PowertoolsLayer", layer_arn)
-        code = lambda_.Code.from_asset(str(LAMBDA_SRC), exclude=["**/__pycache__", "*.pyc"])
-        self.validate = self._function(
+        step = partial(
+            project_function,
+            self,
+            code=lambda_code(),
+            architecture=architecture,
+            environment=environment,
+            log_retention=log_retention,
+            powertools_layer=self.powertools_layer,
+        )
+        self.validate = step(
             "ValidateFunction",
             handler="handlers.validate_watch.handler",
             description="Conversion Watch: validates a watch request before any API call",
-            code=code,
-            architecture=architecture,
-            environment=environment,
-            log_retention=log_retention,
         )
-        self.poll = self._function(
+        self.poll = step(
             "PollFunction",
             handler="handlers.poll_task.handler",
             description="Conversion Watch: describes a conversion task once and normalizes its state",
-            code=code,
-            architecture=architecture,
-            environment=environment,
-            log_retention=log_retention,
         )
         # The only two reads the watcher makes. Neither action supports
         # resource-level permissions, hence "*" (acknowledged in the construct).
@@ -59,29 +61,6 @@ class WatcherFunctions(Construct):
                 actions=["ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask"],
                 resources=["*"],
             )
-        )
-
-    def _function(
-        self,
-        construct_id: str,
-        *,
-        handler: str,
-        description: str,
-        code: lambda_.Code,
-        architecture: lambda_.Architecture,
-        environment: dict[str, str],
-        log_retention: logs.RetentionDays,
-    ) -> lambda_.Function:
-        return project_function(
-            self,
-            construct_id,
-            handler=handler,
-            description=description,
-            code=code,
-            architecture=architecture,
-            environment=environment,
-            log_retention=log_retention,
-            powertools_layer=self.powertools_layer,
         )
 
 
@@ -116,7 +95,7 @@ def project_function(
         description=description,
     )
     log_group.grant_write(role)
-    return lambda_.Function(
+    function = lambda_.Function(
         scope,
         construct_id,
         runtime=lambda_.Runtime.PYTHON_3_13,
@@ -139,4 +118,14 @@ def project_function(
             **environment,
         },
     )
+    Validations.of(function).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-L1",
+            reason=(
+                "Python 3.13 is pinned on purpose: the official Powertools layer is resolved from "
+                "/aws/service/powertools/python/<arch>/python3.13/latest; move both together."
+            ),
+        )
+    )
+    return function
 

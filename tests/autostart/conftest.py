@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -14,24 +13,9 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from conversion_watch import aws_clients
+from tests.stubbers import client_stubbers
 
 PASS_DEFINITION = json.dumps({"StartAt": "Hold", "States": {"Hold": {"Type": "Pass", "End": True}}})
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "conversion-watch-autostart-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:conversion-watch-autostart-test"
-    aws_request_id: str = "0a1b2c3d-0000-4000-8000-000000000001"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-@pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
 
 
 @pytest.fixture
@@ -53,18 +37,8 @@ def state_machine_arn(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def stub(state_machine_arn: str) -> Iterator[Callable[[str], Stubber]]:
     """``stub("ec2")``: a Stubber on the cached client the handler will use.
     Every queued response must be consumed: that is how call counts are checked."""
-    stubbers: dict[str, Stubber] = {}
-
-    def get(service: str) -> Stubber:
-        if service not in stubbers:
-            stubbers[service] = Stubber(aws_clients.client(service))
-            stubbers[service].activate()
-        return stubbers[service]
-
-    yield get
-    for stubber in stubbers.values():
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
+    with client_stubbers() as get:
+        yield get
 
 
 def executions(arn: str, status: str | None = None) -> list[dict[str, Any]]:

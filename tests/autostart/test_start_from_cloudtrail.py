@@ -12,8 +12,9 @@ from conversion_watch import aws_clients
 from conversion_watch.errors import AccessDenied, InvalidInput
 from conversion_watch.starter import start_watch, task_id_of_execution, task_type_of
 from handlers.start_from_cloudtrail import handler
+from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import samples
-from tests.autostart.conftest import FakeLambdaContext, emitted_metrics, executions
+from tests.autostart.conftest import emitted_metrics, executions
 
 
 def test_import_volume_call_starts_its_watch(state_machine_arn: str, lambda_context: FakeLambdaContext) -> None:

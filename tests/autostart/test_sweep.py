@@ -13,8 +13,9 @@ from botocore.stub import Stubber
 from conversion_watch import aws_clients
 from conversion_watch.starter import start_watch
 from handlers.sweep_tasks import handler
+from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import fleet
-from tests.autostart.conftest import FakeLambdaContext, emitted_metrics, executions
+from tests.autostart.conftest import emitted_metrics, executions
 
 SCHEDULED_EVENT = {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
 

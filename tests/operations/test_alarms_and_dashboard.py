@@ -4,7 +4,6 @@ metrics matched against the EMF the real handlers print."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -12,19 +11,12 @@ from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
 from handlers import poll_task, validate_watch
+from localrun.lambda_context import FakeLambdaContext
 from stacks.operations.metrics import HANDLER_METRICS, NAMESPACE, SERVICE, TASK_TYPES
 from tests.contract import details
 from tests.contract.stack import resolve_json, synth_stack
 
 NOTIFY = {"conversionWatch:notificationEmails": "ops@example.com"}
-
-
-@dataclass
-class LambdaContext:
-    function_name: str = "conversion-watch-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:conversion-watch-test"
-    aws_request_id: str = "0a1b2c3d-0000-4000-8000-000000000000"
 
 
 def operations_alarms(template: Any) -> list[dict[str, Any]]:
@@ -99,7 +91,7 @@ def stubbed_ec2() -> Any:
 
 
 def test_dashboard_queries_exactly_what_the_handlers_emit(capsys: Any, stubbed_ec2: Stubber) -> None:
-    context = LambdaContext()
+    context = FakeLambdaContext()
     validate_watch.handler({"input": {"taskType": "ec2-conversion", "taskId": details.EC2_TASK_ID}}, context)
     validate_watch.handler({"input": {"taskType": "ec2-conversion", "taskId": "nope"}}, context)
     watch = details.new_watch("ec2-conversion", details.EC2_TASK_ID).model_dump(mode="json")

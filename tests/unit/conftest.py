@@ -4,7 +4,6 @@ botocore ``Stubber`` on the very clients the handlers use."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,26 +12,9 @@ from botocore.stub import Stubber
 from hypothesis import settings as hypothesis_settings
 
 from conversion_watch import aws_clients, clock
+from tests.stubbers import client_stubbers
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeLambdaContext:
-    """The fields Powertools' Logger reads (Powertools' own test pattern)."""
-
-    function_name: str = "conversion-watch-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:conversion-watch-test"
-    aws_request_id: str = "0a1b2c3d-0000-4000-8000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-@pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
 
 
 class FakeClock:
@@ -73,18 +55,8 @@ def stubbed(watcher_env: None, fake_clock: FakeClock) -> Iterator[Callable[[str]
     will get from ``aws_clients.client``: real client, real service model.
     Every queued response must be consumed by the end of the test."""
     aws_clients.reset()
-    stubbers: dict[str, Stubber] = {}
-
-    def get(service: str) -> Stubber:
-        if service not in stubbers:
-            stubbers[service] = Stubber(aws_clients.client(service))
-            stubbers[service].activate()
-        return stubbers[service]
-
-    yield get
-    for stubber in stubbers.values():
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
+    with client_stubbers() as get:
+        yield get
     aws_clients.reset()
 
 
