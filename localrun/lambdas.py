@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
-from localrun import LAMBDA_SRC
+from localrun import LAMBDA_SRC, one_at_a_time
 from localrun.lambda_context import FakeLambdaContext
 from localrun.timewarp import current_execution_arn
 
@@ -86,7 +86,8 @@ class HandlerRouter:
             log_group_name=f"/aws/lambda/{function_name}",
         )
         try:
-            result = handler(event, context)
+            with one_at_a_time.invocation():
+                result = handler(event, context)
         except Exception as error:  # noqa: BLE001 - Lambda turns any exception into a function error
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
+from localrun import one_at_a_time
 from localrun.clock import SimulatedClock
 
 _current = threading.local()
@@ -108,13 +109,21 @@ def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> It
     import botocore.endpoint
 
     sim_time = _time_module(clock)
+    handler_time = _time_module(clock)
+
+    def handler_sleep(seconds: float) -> None:
+        # botocore's retry backoff inside a handler: let other handlers run meanwhile.
+        with one_at_a_time.released():
+            clock.sleep(seconds)
+
+    handler_time.sleep = handler_sleep
     sim_datetime = _datetime_module(clock)
     patches: list[Any] = [
         mock.patch.object(WaitFunction, "_wait_interval", wait_interval),
         mock.patch.object(retrier_decl, "time", sim_time),
         mock.patch.object(execute_state, "Thread", _InlineThread),
         mock.patch.object(program, "threading", types.SimpleNamespace(Thread=_InlineThread)),
-        mock.patch.object(botocore.endpoint, "time", sim_time),
+        mock.patch.object(botocore.endpoint, "time", handler_time),
         mock.patch.object(ExecutionWorker, "start", start_worker),
         mock.patch.object(EventManager, "_get_current_timestamp", staticmethod(clock.now)),
         mock.patch.object(state, "datetime", sim_datetime),
