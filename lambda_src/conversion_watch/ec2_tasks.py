@@ -75,8 +75,19 @@ def _volumes(task: dict[str, Any]) -> list[VolumeFacts]:
     ]
 
 
+GIB = 1024**3
+# EC2's reference documents the image ``Size`` in GiB, next to ``BytesConverted``
+# in bytes. A disk image is never under 1 MiB, and never 1 PiB or more: a
+# smaller figure can only be a GiB count, a larger one only bytes.
+SMALLEST_IMAGE_BYTES = 1024**2
+
+
+def image_bytes(size: int) -> int:
+    return size * GIB if 0 < size < SMALLEST_IMAGE_BYTES else size
+
+
 def progress(volumes: list[VolumeFacts]) -> Progress | None:
-    """Bytes converted over image size, summed over volumes.
+    """Bytes converted over image size (in bytes, see ``image_bytes``), summed over volumes.
 
     ``percent`` is given only when every volume reports both figures and they
     are consistent (0 <= converted <= size); otherwise only the raw sums are.
@@ -86,9 +97,10 @@ def progress(volumes: list[VolumeFacts]) -> Progress | None:
     if not volumes or all(c is None for c in converted):
         return None
     total_converted = sum(c or 0 for c in converted)
-    total_size = sum(s or 0 for s in sizes) if all(s is not None for s in sizes) else None
+    complete_sizes = all(s is not None for s in sizes)
+    total_size = sum(image_bytes(s or 0) for s in sizes) if complete_sizes else None
     percent = None
-    complete_figures = all(s is not None for s in sizes) and all(c is not None for c in converted)
+    complete_figures = complete_sizes and all(c is not None for c in converted)
     if total_size and complete_figures and 0 <= total_converted <= total_size:
         percent = round(100.0 * total_converted / total_size, 1)
     return Progress(bytesConverted=total_converted, totalBytes=total_size, percent=percent)
