@@ -1,6 +1,6 @@
 """A faithful double of the two conversion-task services, plugged into moto.
 
-See ``double.ConversionTaskDouble`` and docs/readme/service-double.md.
+See ``double.ConversionTaskDouble`` and the README section on the service double.
 """
 
 from localrun.services.double import ConversionTaskDouble, DoubleInstallError
