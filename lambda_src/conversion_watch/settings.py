@@ -19,6 +19,8 @@ class Settings:
     max_poll_seconds: int = 300
     default_max_watch_seconds: int = 30 * 24 * 3600
     polls_per_execution: int = 500
+    # A task created seconds ago may not be visible yet: "not found" only counts after this.
+    not_found_grace_seconds: int = 300
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -27,6 +29,7 @@ class Settings:
             max_poll_seconds=_int_env("MAX_POLL_SECONDS", cls.max_poll_seconds),
             default_max_watch_seconds=_int_env("DEFAULT_MAX_WATCH_SECONDS", cls.default_max_watch_seconds),
             polls_per_execution=_int_env("POLLS_PER_EXECUTION", cls.polls_per_execution),
+            not_found_grace_seconds=_int_env("NOT_FOUND_GRACE_SECONDS", cls.not_found_grace_seconds),
         )
         if not 1 <= settings.min_poll_seconds <= settings.max_poll_seconds:
             raise ValueError("MIN_POLL_SECONDS must be >= 1 and <= MAX_POLL_SECONDS")

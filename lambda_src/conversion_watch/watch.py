@@ -19,8 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from conversion_watch.durations import elapsed_seconds, human_duration
-from conversion_watch.errors import InvalidInput, WatchError, WatchTimedOut
+from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
 from conversion_watch.models import (
+    ONE_YEAR_SECONDS,
     Observation,
     ProgressSample,
     StateChangeDetail,
@@ -41,10 +42,13 @@ MAX_ECHOED_FIELD_CHARS = 128
 MAX_MESSAGE_CHARS = 1024
 
 
-def start(raw_input: Any, *, settings: Settings, now: datetime) -> dict[str, Any]:
-    """Validate the execution's input and open (or resume) a watch."""
+def start(
+    raw_input: Any, *, settings: Settings, now: datetime, execution: str | None = None
+) -> dict[str, Any]:
+    """Validate the execution's input (and, when given, its name) and open or resume a watch."""
     try:
         request = parse_request(raw_input)
+        check_identity(request, execution)
     except InvalidInput as error:
         return _input_error(raw_input, error, now=now)
     if request.continuation is not None:
@@ -52,7 +56,9 @@ def start(raw_input: Any, *, settings: Settings, now: datetime) -> dict[str, Any
         watch = Watch(
             taskType=request.taskType,
             taskId=request.taskId,
-            **carried.model_dump(exclude={"generation"}),
+            **carried.model_dump(exclude={"generation", "deadline"}),
+            # However the hand-over input was made, no watch outlives Standard workflows' one year.
+            deadline=min(carried.deadline, carried.watchStartedAt + timedelta(seconds=ONE_YEAR_SECONDS)),
             generation=carried.generation + 1,
         )
     else:
@@ -64,6 +70,21 @@ def start(raw_input: Any, *, settings: Settings, now: datetime) -> dict[str, Any
             deadline=now + timedelta(seconds=max_watch),
         )
     return {"watch": _dump(watch), "status": {"outcome": "VALID"}}
+
+
+def check_identity(request: WatchRequest, execution: str | None) -> None:
+    """One watcher per task: the execution must carry the task's deterministic
+    name (Step Functions then refuses a second one), and only a hand-over from
+    the previous generation may carry a continuation."""
+    generation = request.continuation.generation + 1 if request.continuation else 1
+    if request.continuation is not None and not request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID:
+        raise InvalidInput("continuation is only accepted from the watch's previous execution (its hand-over)")
+    expected = execution_name(request.taskId, generation=generation)
+    if execution is not None and execution != expected:
+        raise InvalidInput(
+            f"this execution is named {_clip(execution, MAX_ECHOED_FIELD_CHARS)!r}; a watch of {request.taskId} "
+            f"must be named {expected!r}, so that Step Functions refuses a second watcher of the same task"
+        )
 
 
 def parse_request(raw_input: Any) -> WatchRequest:
@@ -94,13 +115,18 @@ def poll(watch: Watch, *, settings: Settings, describe: Describe, now: datetime)
     watch = watch.model_copy(update={"pollCount": watch.pollCount + 1, "generationPolls": watch.generationPolls + 1})
     try:
         snapshot = describe(watch.taskType, watch.taskId)
-        if not snapshot.terminal and now >= watch.deadline:
-            raise WatchTimedOut(
-                f"task still {snapshot.state} after the maximum watch time "
-                f"({int((watch.deadline - watch.watchStartedAt).total_seconds())} s)"
-            )
+    except TaskNotFound as error:
+        if watch.last is None and (now - watch.watchStartedAt).total_seconds() < settings.not_found_grace_seconds:
+            return _not_visible_yet(watch, error, settings=settings, now=now)
+        return _watch_error(watch, error, now=now)
     except WatchError as error:
         return _watch_error(watch, error, now=now)
+    if not snapshot.terminal and now >= watch.deadline:
+        timed_out = WatchTimedOut(
+            f"task still {snapshot.state} after the maximum watch time "
+            f"({int((watch.deadline - watch.watchStartedAt).total_seconds())} s)"
+        )
+        return _watch_error(watch, timed_out, now=now)
     return _observed(watch, snapshot, settings=settings, now=now)
 
 
@@ -173,6 +199,21 @@ def _elapsed(watch: Watch, snapshot: TaskSnapshot, *, now: datetime) -> int:
     since = snapshot.facts.startTime or watch.watchStartedAt
     until = snapshot.facts.endTime if snapshot.terminal and snapshot.facts.endTime else now
     return elapsed_seconds(since, until)
+
+
+def _not_visible_yet(watch: Watch, error: TaskNotFound, *, settings: Settings, now: datetime) -> dict[str, Any]:
+    """A task created seconds ago may not be visible to the describe API yet
+    (eventual consistency): wait and look again before calling it not found."""
+    until_deadline = max(1, int((watch.deadline - now).total_seconds()))
+    status = {
+        "outcome": "PENDING",
+        "changed": False,
+        "terminal": False,
+        "handOver": False,
+        "waitSeconds": min(settings.min_poll_seconds, until_deadline),
+        "summary": f"{watch.taskType} task {watch.taskId} is not visible yet: {error.message}",
+    }
+    return {"watch": _dump(watch), "status": status}
 
 
 def _summary(watch: Watch, snapshot: TaskSnapshot) -> str:

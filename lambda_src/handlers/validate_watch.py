@@ -16,7 +16,9 @@ from conversion_watch.settings import Settings
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.thread_safe_clear_keys()
     logger.thread_safe_append_keys(execution=event.get("executionName"))
-    result = watch.start(event.get("input"), settings=Settings.from_env(), now=clock.utc_now())
+    result = watch.start(
+        event.get("input"), settings=Settings.from_env(), now=clock.utc_now(), execution=event.get("executionName")
+    )
     status = result["status"]
     if status["outcome"] == "ERROR":
         logger.warning("rejected watch request", extra={"errorCode": status["errorCode"], "reason": status["message"]})

@@ -27,6 +27,7 @@ LAMBDA_SERVICE_ERRORS = [
     "Lambda.ClientExecutionTimeoutException",
     # Time-out or out-of-memory; safe to retry because both steps only read.
     "Lambda.Unknown",
+    "Sandbox.Timedout",  # how newer runtimes report a function time-out
 ]
 EVENTBRIDGE_ERRORS = [
     "EventBridge.FailedEntry",
@@ -184,7 +185,16 @@ def build_definition(
         },
     )
     handed_over = sfn.Succeed(scope, "Handed Over", comment="The watch goes on in the next execution.")
-    retry.apply(hand_over, ["StepFunctions.SfnException", "StepFunctions.StepFunctionsException", "States.Timeout"])
+    retry.apply(
+        hand_over,
+        [
+            "StepFunctions.SfnException",
+            "StepFunctions.StepFunctionsException",
+            "StepFunctions.ExecutionLimitExceededException",
+            "StepFunctions.ThrottlingException",
+            "States.Timeout",
+        ],
+    )
     # A retry after a start that did succeed finds the same name taken: already handed over.
     hand_over.add_catch(
         handed_over, errors=["StepFunctions.ExecutionAlreadyExistsException"], result_path=sfn.JsonPath.DISCARD
@@ -230,6 +240,8 @@ def build_definition(
     check = (
         sfn.Choice(scope, "Check Poll Result")
         .when(sfn.Condition.string_equals("$.status.outcome", "ERROR"), publish_error)
+        # Not visible to the describe API yet (just created): look again shortly.
+        .when(sfn.Condition.string_equals("$.status.outcome", "PENDING"), wait)
         .when(sfn.Condition.and_(observed, sfn.Condition.boolean_equals("$.status.changed", True)), publish_change)
         .when(sfn.Condition.and_(observed, hand_over_due), hand_over)
         .when(sfn.Condition.and_(observed, is_active), wait)

@@ -104,7 +104,9 @@ def error_details() -> list[dict[str, Any]]:
     def missing(_type: str, task_id: str) -> TaskSnapshot:
         raise TaskNotFound(f"no conversion task {task_id!r}")
 
-    not_found = watch.poll(new_watch("ec2-conversion", EC2_TASK_ID), settings=SETTINGS, describe=missing, now=START)
+    after_grace = START + timedelta(seconds=SETTINGS.not_found_grace_seconds)
+    not_found = watch.poll(new_watch("ec2-conversion", EC2_TASK_ID), settings=SETTINGS, describe=missing,
+                           now=after_grace)
     return [invalid["status"]["detail"], not_found["status"]["detail"]]
 
 

@@ -153,14 +153,15 @@ def test_poll_retries_exactly_the_errors_the_handler_raises(definition):
     raised = {cls.__name__ for cls in TransientError.__subclasses__()}
 
     assert raised == set(RETRYABLE_ERROR_NAMES) == {"Throttled", "ServiceUnavailable"}
-    lambda_failures = LAMBDA_SERVICE_ERRORS | {"Lambda.ClientExecutionTimeoutException", "Lambda.Unknown"}
+    lambda_failures = LAMBDA_SERVICE_ERRORS | {"Lambda.ClientExecutionTimeoutException", "Lambda.Unknown",
+                                               "Sandbox.Timedout"}
     assert retried - lambda_failures == raised
 
 
 def test_lambda_timeouts_are_retried_because_both_steps_only_read(definition):
     for step in (VALIDATE, POLL):
         retried = {error for retry in definition["States"][step]["Retry"] for error in retry["ErrorEquals"]}
-        assert "Lambda.Unknown" in retried
+        assert {"Lambda.Unknown", "Sandbox.Timedout"} <= retried
 
 
 @pytest.mark.parametrize(("step", "recorder"), [(VALIDATE, "Record Validation Failure"),

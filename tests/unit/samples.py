@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from conversion_watch.naming import execution_name
+
 EC2_INSTANCE_TASK = "import-i-ffvko9js"
 EC2_VOLUME_TASK = "import-vol-ffut5xv4"
 LICENSE_TASK = "lct-0123456789abcdef0123456789abcdef"
@@ -92,6 +94,15 @@ def license_params(task_id: str = LICENSE_TASK) -> dict[str, Any]:
     return {"LicenseConversionTaskId": task_id}
 
 
-def validate_event(request: Any, execution: str = "watch-test") -> dict[str, Any]:
-    """What the state machine passes to the validate step."""
-    return {"input": request, "executionName": execution}
+def validate_event(request: Any, execution: str | None = None) -> dict[str, Any]:
+    """What the state machine passes to the validate step; by default the
+    execution carries the watch's deterministic name."""
+    return {"input": request, "executionName": execution or expected_name(request)}
+
+
+def expected_name(request: Any) -> str:
+    try:
+        generation = request["continuation"]["generation"] + 1 if "continuation" in request else 1
+        return execution_name(request["taskId"], generation=generation)
+    except (TypeError, KeyError, ValueError):
+        return "watch-invalid-input"  # bad input is rejected before its name matters

@@ -9,6 +9,7 @@ from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, Re
 
 from conversion_watch import aws_clients
 from conversion_watch.errors import RETRYABLE_ERROR_NAMES, ServiceUnavailable, Throttled
+from conversion_watch.settings import Settings
 from tests.unit.conftest import client_error_kwargs
 from tests.unit.samples import (
     EC2_INSTANCE_TASK,
@@ -20,6 +21,7 @@ from tests.unit.samples import (
 )
 from tests.unit.steps import poll, start
 
+NOT_FOUND_GRACE = Settings().not_found_grace_seconds
 EC2 = ("ec2", "describe_conversion_tasks", "ec2-conversion", EC2_INSTANCE_TASK, ec2_params())
 LICENSE = ("license-manager", "get_license_conversion_task", "license-conversion", LICENSE_TASK, license_params())
 
@@ -34,8 +36,9 @@ def _start(api, context):
     return start(task_type, task_id, context)
 
 
-def test_ec2_empty_list_is_task_not_found(stubbed, lambda_context):
+def test_ec2_empty_list_is_task_not_found(stubbed, lambda_context, fake_clock):
     watch = _start(EC2, lambda_context)
+    fake_clock.advance(NOT_FOUND_GRACE)
     stubbed("ec2").add_response("describe_conversion_tasks", ec2_response(), ec2_params())
 
     status = poll(watch, lambda_context)["status"]
@@ -61,8 +64,9 @@ def test_ec2_empty_list_is_task_not_found(stubbed, lambda_context):
     ],
     ids=lambda value: value[0] if isinstance(value, tuple) else None,
 )
-def test_watch_ending_errors_are_named(stubbed, lambda_context, api, code, http_status, error_code):
+def test_watch_ending_errors_are_named(stubbed, lambda_context, fake_clock, api, code, http_status, error_code):
     watch = _start(api, lambda_context)
+    fake_clock.advance(NOT_FOUND_GRACE)  # past the "just created, not visible yet" grace
     _queue_error(stubbed, api, code, http_status)
 
     result = poll(watch, lambda_context)
@@ -138,3 +142,35 @@ def test_an_error_after_observations_carries_the_last_known_state(stubbed, lambd
     assert detail["lastKnownState"] == "IN_PROGRESS"
     assert (detail["sequence"], detail["eventId"], detail["pollCount"]) == (2, f"{EC2_INSTANCE_TASK}#2", 2)
     assert second["watch"]["sequence"] == 2
+
+
+@pytest.mark.parametrize("api", [EC2, LICENSE], ids=["ec2", "license"])
+def test_a_task_not_visible_yet_is_looked_at_again_within_the_grace(stubbed, lambda_context, fake_clock, api):
+    """Just created (the CloudTrail starter is seconds behind the call): the
+    describe API may not know it yet. That is no reason to give the watch up."""
+    watch = _start(api, lambda_context)
+    code = "InvalidConversionTaskId" if api is EC2 else "InvalidParameterValueException"
+    _queue_error(stubbed, api, code, 400)
+
+    result = poll(watch, lambda_context)
+
+    status = result["status"]
+    assert status["outcome"] == "PENDING" and status["changed"] is False and "detail" not in status
+    assert status["waitSeconds"] == Settings().min_poll_seconds
+    assert result["watch"]["sequence"] == 0 and result["watch"]["last"] is None
+
+    fake_clock.advance(NOT_FOUND_GRACE)
+    _queue_error(stubbed, api, code, 400)
+    status = poll(result["watch"], lambda_context)["status"]
+    assert (status["outcome"], status["errorCode"]) == ("ERROR", "TaskNotFound")
+
+
+def test_a_task_that_disappears_after_being_seen_is_not_found_at_once(stubbed, lambda_context):
+    watch = _start(EC2, lambda_context)
+    stubbed("ec2").add_response("describe_conversion_tasks", ec2_response(ec2_instance_task("active")), ec2_params())
+    seen = poll(watch, lambda_context)["watch"]
+    stubbed("ec2").add_response("describe_conversion_tasks", ec2_response(), ec2_params())
+
+    status = poll(seen, lambda_context)["status"]
+
+    assert (status["outcome"], status["errorCode"]) == ("ERROR", "TaskNotFound")

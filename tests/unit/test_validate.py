@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 
 from conversion_watch.models import ONE_YEAR_SECONDS, WatchErrorDetail
+from handlers import validate_watch
 from tests.unit.conftest import T0, no_calls_allowed
-from tests.unit.samples import EC2_INSTANCE_TASK, EC2_VOLUME_TASK, LICENSE_TASK
+from tests.unit.samples import EC2_INSTANCE_TASK, EC2_VOLUME_TASK, LICENSE_TASK, validate_event
 from tests.unit.steps import validate
 
 EC2 = "ec2-conversion"
@@ -139,8 +140,11 @@ def test_a_large_rejected_input_is_not_echoed(lambda_context):
     assert detail["input"] is None
 
 
+HAND_OVER = {"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": "arn:aws:states:us-east-1:123456789012:execution:sm:watch-x"}
+
+
 def test_a_continuation_resumes_the_watch_in_the_next_generation(lambda_context):
-    body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": GOOD_CONTINUATION}
+    body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": GOOD_CONTINUATION, **HAND_OVER}
 
     result = validate(body, lambda_context)
 
@@ -148,3 +152,33 @@ def test_a_continuation_resumes_the_watch_in_the_next_generation(lambda_context)
     assert result["status"] == {"outcome": "VALID"}
     assert (watch["generation"], watch["generationPolls"], watch["pollCount"], watch["sequence"]) == (2, 0, 500, 2)
     assert (watch["watchStartedAt"], watch["deadline"]) == ("2026-03-01T00:00:00Z", "2026-03-31T00:00:00Z")
+
+
+def test_a_continuation_is_only_taken_from_a_hand_over(lambda_context):
+    body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": GOOD_CONTINUATION}
+
+    status = validate(body, lambda_context)["status"]
+
+    assert (status["outcome"], status["errorCode"]) == ("ERROR", "InvalidInput")
+    assert "hand-over" in status["message"]
+
+
+def test_a_continuation_cannot_stretch_the_watch_past_one_year(lambda_context):
+    forged = {**GOOD_CONTINUATION, "deadline": "2036-03-01T00:00:00Z"}
+    body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": forged, **HAND_OVER}
+
+    watch = validate(body, lambda_context)["watch"]
+
+    assert watch["deadline"] == "2027-03-01T00:00:00Z"  # watchStartedAt 2026-03-01 + 365 days
+
+
+@pytest.mark.parametrize("name", ["3f0c2a9e-1b7d-4c55-9d8e-0a1b2c3d4e5f", "watch-import-i-other0001", "watch-x-g2"])
+def test_the_execution_must_carry_the_watch_name(lambda_context, name):
+    """One watcher per task: only watch-<taskId> can run it, and Step Functions
+    refuses that name twice."""
+    request = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK}
+
+    status = validate_watch.handler(validate_event(request, execution=name), lambda_context)["status"]
+
+    assert (status["outcome"], status["errorCode"]) == ("ERROR", "InvalidInput")
+    assert f"must be named 'watch-{EC2_INSTANCE_TASK}'" in status["message"]

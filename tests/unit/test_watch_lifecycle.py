@@ -155,7 +155,9 @@ def test_the_third_generation_gets_its_own_name(stubbed, lambda_context, short_g
         result = poll(watch, lambda_context)
         watch = result["watch"]
     resumed = validate({"taskType": "ec2-conversion", "taskId": EC2_ID,
-                        "continuation": result["status"]["continuation"]}, lambda_context)
+                        "continuation": result["status"]["continuation"],
+                        "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": "arn:aws:states:::execution:sm:gen1"},
+                       lambda_context)
     assert resumed["watch"]["generation"] == 2
     watch = resumed["watch"]
     _queue_ec2(stubbed, *[ec2_instance_task("active")] * 3)
