@@ -14,6 +14,8 @@ from constructs import Construct
 
 from stacks.operations.metrics import PERIOD
 
+SUSTAINED_PERIODS = 3
+
 
 def build_alarms(
     scope: Construct,
@@ -22,40 +24,49 @@ def build_alarms(
     functions: Sequence[tuple[str, lambda_.IFunction]],
     alarm_topic: sns.ITopic | None,
 ) -> list[cloudwatch.Alarm]:
-    checks: list[tuple[str, cloudwatch.IMetric, str]] = [
+    # (id, metric, description, periods): a failed or throttled execution is news at once;
+    # Lambda errors are mostly throttling the state machine retries away, so only
+    # errors in every one of SUSTAINED_PERIODS periods in a row mean trouble.
+    checks: list[tuple[str, cloudwatch.IMetric, str, int]] = [
         (
             "ExecutionsFailed",
             state_machine.metric_failed(period=PERIOD, statistic="Sum"),
             "A watch execution failed: a conversion task FAILED, or the watcher stopped (see the "
             "'Conversion Task Watch Error' event and the execution's error name).",
+            1,
         ),
         (
             "ExecutionsTimedOut",
             state_machine.metric_timed_out(period=PERIOD, statistic="Sum"),
             "A watch execution hit the Step Functions time limit: the watch did not hand over or give up in time.",
+            1,
         ),
         (
             "ExecutionsThrottled",
             state_machine.metric_throttled(period=PERIOD, statistic="Sum"),
             "Step Functions throttled the state machine: watches are delayed; check account quotas.",
+            1,
         ),
     ]
     checks += [
         (
             f"{name}Errors",
             function.metric_errors(period=PERIOD, statistic="Sum"),
-            f"The {name} Lambda step raised errors (the state machine retries them; repeated errors end watches).",
+            f"The {name} Lambda step raised errors for {SUSTAINED_PERIODS} periods in a row (single throttles are "
+            "retried by the state machine; sustained errors end watches).",
+            SUSTAINED_PERIODS,
         )
         for name, function in functions
     ]
     alarms = []
-    for alarm_id, metric, description in checks:
+    for alarm_id, metric, description, periods in checks:
         alarm = cloudwatch.Alarm(
             scope,
             f"{alarm_id}Alarm",
             metric=metric,
             threshold=1,
-            evaluation_periods=1,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=f"Conversion Watch: {description}",

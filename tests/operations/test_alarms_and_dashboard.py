@@ -47,6 +47,13 @@ def test_alarms_on_executions_and_lambda_errors() -> None:
         assert "AlarmActions" not in alarm  # no topic configured
 
 
+def test_lambda_error_alarms_wait_for_sustained_errors_execution_alarms_do_not() -> None:
+    """A throttled poll raises, and the state machine retries it: one error is not news."""
+    for alarm in operations_alarms(synth_stack()):
+        periods = (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"])
+        assert periods == ((3, 3) if alarm["Namespace"] == "AWS/Lambda" else (1, 1)), alarm["MetricName"]
+
+
 def test_alarm_actions_go_to_the_notification_topic_when_configured() -> None:
     template = synth_stack(**NOTIFY)
     (topic_id,) = template.find_resources("AWS::SNS::Topic")
