@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Acknowledgment, Annotations, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -61,6 +61,23 @@ class WatchNotifications(Construct):
         for address in email_addresses:
             self.topic.add_subscription(subscriptions.EmailSubscription(address.strip()))
 
+        # One role every rule publishes with.
+        self.publisher = iam.Role(
+            self,
+            "PublisherRole",
+            assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
+            description="Conversion Watch: EventBridge rules publish notifications with this role",
+        )
+        if not self.imported_topic:
+            Validations.of(self.publisher).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+                    reason=(
+                        "CDK's publish grant for a KMS-encrypted topic: GenerateDataKey and its "
+                        "WithoutPlaintext variant, on this topic's own key only."
+                    ),
+                )
+            )
         self.rules: list[events.Rule] = []
         for task_type, label in TASK_LABELS.items():
             for state in OUTCOME_VERBS:
@@ -93,7 +110,9 @@ class WatchNotifications(Construct):
         event_bus: events.IEventBus,
     ) -> None:
         rule = events.Rule(self, construct_id, event_bus=event_bus, event_pattern=pattern, description=description)
-        rule.add_target(targets.SnsTopic(self.topic, message=message))
+        # Publish through an IAM role of this account, not a topic-policy grant to
+        # events.amazonaws.com (which any account's rule could use).
+        rule.add_target(targets.SnsTopic(self.topic, message=message, role=self.publisher))
         if self.imported_topic:
             Annotations.of(rule).acknowledge_warning(
                 "@aws-cdk/aws-events:ruleUnresolvedEnvironment",
@@ -115,15 +134,16 @@ class WatchNotifications(Construct):
             master_key=self.key,
             enforce_ssl=True,
         )
-        # The SnsTopic targets grant EventBridge itself; alarms need the same for CloudWatch.
+        # The rules publish through their own role; alarms publish as CloudWatch.
         cloudwatch = iam.ServicePrincipal("cloudwatch.amazonaws.com")
         same_account = {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+        # The key statement AWS documents for CloudWatch alarms on encrypted topics:
+        # KMS is called by SNS on CloudWatch's behalf, without the source-account key.
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 principals=[cloudwatch],
                 resources=["*"],
-                conditions=same_account,
             )
         )
         topic.add_to_resource_policy(

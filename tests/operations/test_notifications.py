@@ -3,6 +3,7 @@ that reads well, filled from real events."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -45,8 +46,18 @@ def test_email_topic_is_encrypted_with_a_rotating_key_and_ssl_only() -> None:
     (policy,) = template.find_resources("AWS::SNS::TopicPolicy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     assert {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.items() <= statements[0].items()
-    publishers = {s["Principal"]["Service"] for s in statements if s["Effect"] == "Allow"}
-    assert publishers == {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
+    # Only this account's alarms publish by topic policy; the rules use a role of this account.
+    (allowed,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert allowed["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert allowed["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    rule_targets = [t for r in notification_rules(template) for t in r["Targets"]]
+    (role,) = {json.dumps(t["RoleArn"]) for t in rule_targets}
+    role_id = json.loads(role)["Fn::GetAtt"][0]
+    (role_policy,) = [p["Properties"]["PolicyDocument"]["Statement"]
+                      for p in template.find_resources("AWS::IAM::Policy").values()
+                      if {"Ref": role_id} in p["Properties"]["Roles"]]
+    assert sorted((s["Action"] if isinstance(s["Action"], str) else ",".join(s["Action"])) for s in role_policy) == [
+        "kms:Decrypt,kms:GenerateDataKey*", "sns:Publish"]
     subscriptions = template.find_resources("AWS::SNS::Subscription").values()
     assert sorted(s["Properties"]["Endpoint"] for s in subscriptions) == ["oncall@example.com", "ops@example.com"]
     assert {s["Properties"]["Protocol"] for s in subscriptions} == {"email"}
