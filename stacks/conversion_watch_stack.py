@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -67,6 +68,8 @@ class ConversionWatchStack(Stack):
             )
             CfnOutput(self, "NotificationTopicArn", value=self.notifications.topic.topic_arn,
                       description="Terminal outcomes, watcher errors and alarms are sent here")
+        if self.notifications and self.autostart.failed_starts_alarm:
+            self.autostart.failed_starts_alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.notifications.topic))
         self.operations = WatchOperations(
             self,
             "Operations",

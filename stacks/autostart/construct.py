@@ -18,11 +18,14 @@ from __future__ import annotations
 from functools import partial
 
 from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as lambda_destinations
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
@@ -85,19 +88,47 @@ class WatchAutoStart(Construct):
 
         self.starter: lambda_.Function | None = None
         self.api_call_rule: events.Rule | None = None
+        self.failed_starts: sqs.Queue | None = None
+        self.failed_starts_alarm: cloudwatch.Alarm | None = None
         if start_on_api_calls:
             self.starter = function(
                 "StartFromApiCallFunction",
                 "handlers.start_from_cloudtrail.handler",
                 "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
             )
+            self.failed_starts = self._failed_starts_queue()
+            # EventBridge retries delivering the event; Lambda retries a failing
+            # invocation twice. What fails both lands in the queue (and its alarm),
+            # and the sweeper starts the watch on its next round anyway.
+            self.starter.configure_async_invoke(
+                retry_attempts=2, on_failure=lambda_destinations.SqsDestination(self.failed_starts)
+            )
             self.api_call_rule = events.Rule(
                 self,
                 "ApiCallRule",
                 description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
                 event_pattern=api_call_pattern(),
-                # A failed start (throttled) is retried by EventBridge; the sweeper catches anything still missed.
-                targets=[targets.LambdaFunction(self.starter, retry_attempts=4, max_event_age=Duration.hours(1))],
+                targets=[
+                    targets.LambdaFunction(
+                        self.starter,
+                        retry_attempts=4,
+                        max_event_age=Duration.hours(1),
+                        dead_letter_queue=self.failed_starts,
+                    )
+                ],
+            )
+            self.failed_starts_alarm = cloudwatch.Alarm(
+                self,
+                "FailedStartsAlarm",
+                metric=self.failed_starts.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                threshold=1,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=(
+                    "Conversion Watch: an API-call event could not start its watch (see the failed-starts queue); "
+                    "the sweeper starts it within one sweep interval."
+                ),
             )
             _acknowledge_wildcards(self.starter, XRAY_REASON)
 
@@ -127,6 +158,24 @@ class WatchAutoStart(Construct):
                 targets=[targets.LambdaFunction(self.sweeper, retry_attempts=0)],
             )
             _acknowledge_wildcards(self.sweeper, SWEEPER_REASON)
+
+
+    def _failed_starts_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "FailedStartsQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        Validations.of(queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is itself the dead-letter queue of the API-call rule and of the starter's "
+                "failed asynchronous invocations.",
+            )
+        )
+        return queue
 
 
 def _acknowledge_wildcards(function: lambda_.Function, reason: str) -> None:

@@ -86,6 +86,31 @@ def test_sweeper_lists_with_wildcards_only_where_no_resource_level_permission_ex
     assert sorted(a for s in scoped for a in _actions(s)) == ["states:ListExecutions", "states:StartExecution"]
 
 
+def test_a_start_that_keeps_failing_is_kept_and_alarmed_not_dropped(template: Template) -> None:
+    (queue_id,) = template.find_resources("AWS::SQS::Queue", {"Properties": {"SqsManagedSseEnabled": True}})
+    queue_arn = {"Fn::GetAtt": [queue_id, "Arn"]}
+    rule = rule_with_pattern(template)
+    (target,) = rule["Targets"]
+    assert target["DeadLetterConfig"] == {"Arn": queue_arn}  # EventBridge could not invoke the starter
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 4
+    template.has_resource_properties(  # the starter itself failed, after Lambda's own retries
+        "AWS::Lambda::EventInvokeConfig",
+        {"MaximumRetryAttempts": 2, "DestinationConfig": {"OnFailure": {"Destination": queue_arn}}},
+    )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {"MetricName": "ApproximateNumberOfMessagesVisible", "Namespace": "AWS/SQS", "Threshold": 1,
+         "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]},
+    )
+    # Only EventBridge, for this rule, may send to it; and only over TLS.
+    (queue_policy,) = template.find_resources("AWS::SQS::QueuePolicy").values()
+    statements = queue_policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in statements)
+    (events_grant,) = [s for s in statements if s.get("Principal") == {"Service": "events.amazonaws.com"}]
+    assert "aws:SourceArn" in events_grant["Condition"]["ArnEquals"]
+
+
 def test_api_call_rule_can_be_turned_off() -> None:
     template = synth_autostart(start_on_api_calls=False)
     assert not [r for r in template.find_resources("AWS::Events::Rule").values() if "EventPattern" in r["Properties"]]
