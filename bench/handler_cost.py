@@ -70,7 +70,6 @@ def warm_overhead(invocations: int = 2000) -> dict[str, float]:
     aws_clients.client.cache_clear()
     original = aws_clients.client
     aws_clients.client = lambda service: client  # type: ignore[assignment]
-    poll_task.describe_task.__globals__["aws_clients"] = aws_clients
     context = FakeLambdaContext()
     samples: list[float] = []
     peaks: list[int] = []

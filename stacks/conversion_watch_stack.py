@@ -21,6 +21,7 @@ class ConversionWatchStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         context = self.node.try_get_context
+        log_retention = logs.RetentionDays[context("conversionWatch:logRetention") or "ONE_MONTH"]
         self.watcher = ConversionWatcher(
             self,
             "Watcher",
@@ -28,7 +29,7 @@ class ConversionWatchStack(Stack):
             min_poll_interval=Duration.seconds(int(context("conversionWatch:minPollSeconds") or 30)),
             max_poll_interval=Duration.seconds(int(context("conversionWatch:maxPollSeconds") or 300)),
             max_watch_time=Duration.days(int(context("conversionWatch:maxWatchDays") or 30)),
-            log_retention=logs.RetentionDays[context("conversionWatch:logRetention") or "ONE_MONTH"],
+            log_retention=log_retention,
             powertools_layer_arn=context("conversionWatch:powertoolsLayerArn"),
         )
         # Every conversion task gets a watch: CloudTrail-driven start + sweeper.
@@ -42,7 +43,7 @@ class ConversionWatchStack(Stack):
             architecture=self.watcher.functions.validate.architecture,
             start_on_api_calls=str(context("conversionWatch:startOnApiCalls") or "true").lower() != "false",
             sweep_interval=Duration.minutes(sweep_minutes) if sweep_minutes > 0 else None,
-            log_retention=logs.RetentionDays[context("conversionWatch:logRetention") or "ONE_MONTH"],
+            log_retention=log_retention,
         )
         # Subscribers: schemas + archive. Operators: optional notifications, alarms, dashboard.
         retention_days = context("conversionWatch:archiveRetentionDays")  # 0 keeps events forever

@@ -20,12 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from conversion_watch import ec2_tasks, license_tasks
 from conversion_watch.errors import TransientError, WatchError
+from conversion_watch.models import TERMINAL_STATES
 from conversion_watch.service_errors import translate
 from conversion_watch.starter import StartResult, TaskRef, start_watch, task_id_of_execution
 
-EC2_RUNNING = frozenset({"active", "cancelling"})
-LICENSE_RUNNING = frozenset({"IN_PROGRESS"})
+# The raw states the normalizers map to a non-terminal state: one table, not two.
+EC2_RUNNING = frozenset(raw for raw, state in ec2_tasks.STATES.items() if state not in TERMINAL_STATES)
+LICENSE_RUNNING = frozenset(raw for raw, state in license_tasks.STATES.items() if state not in TERMINAL_STATES)
 LICENSE_PAGE_SIZE = 100
 
 

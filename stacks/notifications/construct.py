@@ -34,9 +34,9 @@ class WatchNotifications(Construct):
     :param event_bus: the bus the watcher publishes to.
     :param event_source: the events' ``source``.
     :param email_addresses: subscribed to the topic (each confirms by e-mail). Default: none.
-    :param topic: an existing topic to publish to instead of a new one; its
-        policy (and key policy, if encrypted) must let ``events.amazonaws.com``
-        and ``cloudwatch.amazonaws.com`` publish. Default: a new topic,
+    :param topic: an existing topic (same account) to publish to instead of a
+        new one; its policies (and key policy, if encrypted) must let the
+        rules' publisher role and ``cloudwatch.amazonaws.com`` publish. Default: a new topic,
         encrypted with a new customer managed KMS key, SSL-only.
     """
 

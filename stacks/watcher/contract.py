@@ -14,9 +14,11 @@ LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
 if str(LAMBDA_SRC) not in sys.path:
     sys.path.append(str(LAMBDA_SRC))
 
-from conversion_watch.errors import RETRYABLE_ERROR_NAMES  # noqa: E402
+from conversion_watch.errors import RETRYABLE_ERROR_NAMES, Throttled  # noqa: E402
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR  # noqa: E402
 
 DEFAULT_EVENT_SOURCE = "conversion-watch"
 
-__all__ = ["DEFAULT_EVENT_SOURCE", "LAMBDA_SRC", "RETRYABLE_ERROR_NAMES", "STATE_CHANGE", "WATCH_ERROR"]
+THROTTLED = Throttled.__name__
+
+__all__ = ["DEFAULT_EVENT_SOURCE", "LAMBDA_SRC", "RETRYABLE_ERROR_NAMES", "STATE_CHANGE", "THROTTLED", "WATCH_ERROR"]

@@ -17,7 +17,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from stacks.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, WATCH_ERROR
+from stacks.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 
 LAMBDA_SERVICE_ERRORS = [
     "Lambda.ServiceException",
@@ -35,7 +35,6 @@ EVENTBRIDGE_ERRORS = [
     "EventBridge.InternalException",
     "EventBridge.ThrottlingException",
 ]
-THROTTLED = "Throttled"  # conversion_watch.errors.Throttled
 ACTIVE_STATES = ("IN_PROGRESS", "CANCELLING")
 
 
