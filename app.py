@@ -4,7 +4,7 @@
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from stacks.conversion_watch_stack import ConversionWatchStack
+from conversion_watch_cdk import ConversionWatchStack
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:

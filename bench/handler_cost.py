@@ -12,13 +12,10 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any
 
 from localrun.lambda_context import FakeLambdaContext
 
-ROOT = Path(__file__).resolve().parents[1]
-LAMBDA_SRC = ROOT / "lambda_src"
 QUIET_ENV = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
@@ -59,12 +56,11 @@ def _watch_event() -> dict[str, Any]:
 
 def warm_overhead(invocations: int = 2000) -> dict[str, float]:
     os.environ.update(QUIET_ENV)
-    sys.path.insert(0, str(LAMBDA_SRC))
     import boto3
     from botocore.stub import Stubber
 
     from conversion_watch import aws_clients
-    from handlers import poll_task
+    from conversion_watch.handlers import poll_task
 
     client = boto3.client("ec2", region_name="us-east-1")
     aws_clients.client.cache_clear()
@@ -105,7 +101,7 @@ def warm_overhead(invocations: int = 2000) -> dict[str, float]:
 
 def cold_import(module: str, runs: int = 5) -> dict[str, float]:
     """Median wall time of a fresh interpreter importing the handler module."""
-    env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(LAMBDA_SRC)}
+    env = {**os.environ, **QUIET_ENV}
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     times = []
     for _ in range(runs):
@@ -135,7 +131,7 @@ def main() -> None:
     print(f"  warm invocation   mean {warm['mean_ms']:.3f} ms   p50 {warm['p50_ms']:.3f} ms   "
           f"p99 {warm['p99_ms']:.3f} ms   over {int(warm['invocations'])} calls")
     print(f"  memory            {warm['peak_kib']:.0f} KiB peak traced allocation per invocation")
-    for module in ("handlers.poll_task", "handlers.validate_watch"):
+    for module in ("conversion_watch.handlers.poll_task", "conversion_watch.handlers.validate_watch"):
         cold = cold_import(module)
         print(f"  cold import       {module}: median {cold['median_ms']:.0f} ms (min {cold['min_ms']:.0f} ms); "
               f"heaviest top-level imports: {cold['heaviest']}")

@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from convwatch._lambda_src import ensure_importable
+from conversion_watch.errors import InvalidInput, TransientError, WatchError
+from conversion_watch.naming import execution_name
+from conversion_watch.starter import start_watch, task_id_of_execution, task_type_of
 from convwatch.deployment import Deployment, aws_call
 from convwatch.errors import AwsRefused, InvalidArguments, WatchNotFound
-
-ensure_importable()
-
-from conversion_watch.errors import InvalidInput, TransientError, WatchError  # noqa: E402
-from conversion_watch.naming import execution_name  # noqa: E402
-from conversion_watch.starter import start_watch, task_id_of_execution, task_type_of  # noqa: E402
 
 POLL_STATE = "Poll Conversion Task"  # the state whose output is the watch's last observation
 MAX_GENERATIONS = 1000  # a year of hand-overs is ~200; guards against a loop in corrupt output

@@ -33,8 +33,8 @@ from localrun.scenario import Scenario
 from localrun.scenario import parse as parse_scenario
 from localrun.template import DEFAULT_TEMPLATE, load_template
 
-STARTER_HANDLER = "handlers.start_from_cloudtrail.handler"
-SWEEPER_HANDLER = "handlers.sweep_tasks.handler"
+STARTER_HANDLER = "conversion_watch.handlers.start_from_cloudtrail.handler"
+SWEEPER_HANDLER = "conversion_watch.handlers.sweep_tasks.handler"
 DELIVERY_QUEUE = "conversion-watch-local-api-calls"
 DELIVERY_RULE = "conversion-watch-local-api-call-rule"
 

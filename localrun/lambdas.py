@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import sys
 import threading
 import traceback
 import uuid
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
-from localrun import LAMBDA_SRC, one_at_a_time
+from localrun import one_at_a_time
 from localrun.lambda_context import FakeLambdaContext
 from localrun.timewarp import current_execution_arn
 
@@ -32,14 +31,14 @@ class HandlerNotFound(RuntimeError):
 
 
 def load_handler(handler: str) -> Callable[[Any, Any], Any]:
-    """``handlers.poll_task.handler`` -> the callable, imported from lambda_src/."""
-    if str(LAMBDA_SRC) not in sys.path:
-        sys.path.insert(0, str(LAMBDA_SRC))
+    """``conversion_watch.handlers.poll_task.handler`` -> the callable, imported from the installed runtime package."""
     module_name, _, attribute = handler.rpartition(".")
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise HandlerNotFound(f"Handler {handler!r}: cannot import {module_name!r} from {LAMBDA_SRC}") from error
+        raise HandlerNotFound(
+            f"Handler {handler!r}: cannot import {module_name!r} (is conversion-watch installed?)"
+        ) from error
     function = getattr(module, attribute, None)
     if not callable(function):
         raise HandlerNotFound(f"Handler {handler!r}: {module_name} has no callable {attribute!r}")

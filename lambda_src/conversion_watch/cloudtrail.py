@@ -11,31 +11,19 @@ for large responses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from conversion_watch.models import TASK_ID_PATTERNS
+from conversion_watch.kinds import start_calls
 from conversion_watch.starter import TaskRef
 
 API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail"
+# Event name -> (kind, call), from the registry of kinds.
+WATCHED_CALLS = start_calls()
 
 
-@dataclass(frozen=True)
-class WatchedCall:
-    event_source: str  # CloudTrail's detail.eventSource
-    task_type: str
-    id_path: tuple[str, ...]  # inside detail.responseElements
-
-
-WATCHED_CALLS: dict[str, WatchedCall] = {
-    "ImportInstance": WatchedCall("ec2.amazonaws.com", "ec2-conversion", ("conversionTask", "conversionTaskId")),
-    "ImportVolume": WatchedCall("ec2.amazonaws.com", "ec2-conversion", ("conversionTask", "conversionTaskId")),
-    "CreateLicenseConversionTaskForResource": WatchedCall(
-        "license-manager.amazonaws.com", "license-conversion", ("LicenseConversionTaskId",)
-    ),
-}
-# EventBridge ``source`` for each CloudTrail ``eventSource`` (the rule matches on both).
-EVENT_SOURCES = {"ec2.amazonaws.com": "aws.ec2", "license-manager.amazonaws.com": "aws.license-manager"}
+def event_bridge_source(event_source: str) -> str:
+    """EventBridge's ``source`` for a CloudTrail ``eventSource``: ec2.amazonaws.com -> aws.ec2."""
+    return "aws." + event_source.removesuffix(".amazonaws.com")
 
 
 class RejectedEvent(Exception):
@@ -52,22 +40,23 @@ def task_from_event(event: Any) -> TaskRef:
     if detail is None or event.get("detail-type") != API_CALL_DETAIL_TYPE:
         raise RejectedEvent("NotAnApiCallEvent", f"expected detail-type {API_CALL_DETAIL_TYPE!r} with a detail object")
     event_name = detail.get("eventName")
-    call = WATCHED_CALLS.get(event_name) if isinstance(event_name, str) else None
-    if call is None or detail.get("eventSource") != call.event_source:
+    watched = WATCHED_CALLS.get(event_name) if isinstance(event_name, str) else None
+    if watched is None or detail.get("eventSource") != watched[1].event_source:
         raise RejectedEvent(
             "UnsupportedCall", f"{detail.get('eventSource')!r} {event_name!r} does not start a conversion task"
         )
     if detail.get("errorCode") is not None:
         raise RejectedEvent("FailedCall", f"{event_name} failed ({detail.get('errorCode')}): no task was created")
-    value: Any = detail.get("responseElements")
+    task_kind, call = watched
+    value: Any = detail.get(call.section)
     for key in call.id_path:
         value = value.get(key) if isinstance(value, dict) else None
-    where = "responseElements." + ".".join(call.id_path)
+    where = f"{call.section}." + ".".join(call.id_path)
     if not isinstance(value, str) or not value:
         raise RejectedEvent("MissingTaskId", f"{event_name} record has no {where}")
-    if not TASK_ID_PATTERNS[call.task_type].fullmatch(value):
-        raise RejectedEvent("MalformedTaskId", f"{where} is {value[:80]!r}, not a {call.task_type} task id")
-    return TaskRef(task_type=call.task_type, task_id=value)
+    if not task_kind.matches(value):
+        raise RejectedEvent("MalformedTaskId", f"{where} is {value[:80]!r}, not a {task_kind.task_type} task id")
+    return TaskRef(task_type=task_kind.task_type, task_id=value)
 
 
 def describe_event(event: Any) -> dict[str, Any]:

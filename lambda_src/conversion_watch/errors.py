@@ -61,6 +61,5 @@ class ServiceUnavailable(TransientError):
     """A 5xx or network failure from the service."""
 
 
-# Error names the state machine's Retry matches on; kept here so the stack and
-# the handlers cannot drift apart.
+# The state machine's Retry matches on these class names (``contract.RETRYABLE_ERROR_NAMES``).
 RETRYABLE_ERROR_NAMES = (Throttled.__name__, ServiceUnavailable.__name__)

@@ -4,33 +4,23 @@ generated from these, so they are the single source of truth."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
-TaskType = Literal["ec2-conversion", "license-conversion"]
+from conversion_watch.contract import ONE_YEAR_SECONDS, STATE_CHANGE, TERMINAL_STATES, WATCH_ERROR
+from conversion_watch.facts import Progress, TaskFacts, VolumeFacts
+from conversion_watch.kinds import TASK_KINDS, TASK_TYPES
+
+# The task types come from the registry of kinds (a closed set: an enum in the schemas).
+if TYPE_CHECKING:
+    TaskType = str
+else:
+    TaskType = Literal[TASK_TYPES]
 State = Literal["IN_PROGRESS", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"]
-TERMINAL_STATES: frozenset[str] = frozenset({"COMPLETED", "CANCELLED", "FAILED"})
 
-STATE_CHANGE = "Conversion Task State Change"
-WATCH_ERROR = "Conversion Task Watch Error"
-
-# ImportInstance tasks are import-i-..., ImportVolume tasks import-vol-...
-EC2_TASK_ID = re.compile(r"^import-(i|vol)-[0-9a-z]{8,32}$")
-# License Manager's own model: pattern ^lct-[a-zA-Z0-9]*, at most 50 characters.
-LICENSE_TASK_ID = re.compile(r"^lct-[a-zA-Z0-9]{8,46}$")
-TASK_ID_PATTERNS: dict[str, re.Pattern[str]] = {
-    "ec2-conversion": EC2_TASK_ID,
-    "license-conversion": LICENSE_TASK_ID,
-}
-TASK_ID_EXAMPLES = {
-    "ec2-conversion": "import-i-ffvko9js or import-vol-ffut5xv4",
-    "license-conversion": "lct-0123456789abcdef0123456789abcdef",
-}
-
-ONE_YEAR_SECONDS = 365 * 24 * 3600  # Standard workflows' own ceiling.
+__all__ = ["ONE_YEAR_SECONDS", "STATE_CHANGE", "TERMINAL_STATES", "WATCH_ERROR", "Progress", "TaskFacts", "VolumeFacts"]
 
 
 class _Model(BaseModel):
@@ -77,10 +67,10 @@ class WatchRequest(_Model):
 
     @model_validator(mode="after")
     def _task_id_matches_type(self) -> WatchRequest:
-        if not TASK_ID_PATTERNS[self.taskType].fullmatch(self.taskId):
+        kind = TASK_KINDS[self.taskType]
+        if not kind.matches(self.taskId):
             raise ValueError(
-                f"taskId {self.taskId!r} is not a valid {self.taskType} task id "
-                f"(expected e.g. {TASK_ID_EXAMPLES[self.taskType]})"
+                f"taskId {self.taskId!r} is not a valid {self.taskType} task id (expected e.g. {kind.id_example})"
             )
         return self
 
@@ -111,42 +101,6 @@ class Watch(_Model):
             last=self.last,
             lastProgress=self.lastProgress,
         )
-
-
-class Progress(_Model):
-    """EC2 only: bytes converted over the disk image size (all volumes summed)."""
-
-    bytesConverted: int | None = None
-    totalBytes: int | None = None
-    percent: float | None = None
-
-
-class VolumeFacts(_Model):
-    volumeId: str | None = None
-    availabilityZone: str | None = None
-    status: str | None = None
-    statusMessage: str | None = None
-    bytesConverted: int | None = None
-    imageSize: int | None = None
-    imageFormat: str | None = None
-
-
-class TaskFacts(_Model):
-    """Useful raw fields of the task, as the service reported them."""
-
-    conversionType: Literal["ImportInstance", "ImportVolume", "LicenseConversion"] | None = None
-    description: str | None = None
-    instanceId: str | None = None
-    platform: str | None = None
-    availabilityZone: str | None = None
-    volumes: list[VolumeFacts] = Field(default_factory=list)
-    expirationTime: str | None = None
-    resourceArn: str | None = None
-    sourceUsageOperation: str | None = None
-    destinationUsageOperation: str | None = None
-    startTime: datetime | None = None
-    endTime: datetime | None = None
-    licenseConversionTime: datetime | None = None
 
 
 class StateChangeDetail(_Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from conversion_watch.models import ONE_YEAR_SECONDS
+from conversion_watch import contract as c
 
 
 def _int_env(name: str, default: int) -> int:
@@ -15,24 +15,24 @@ def _int_env(name: str, default: int) -> int:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    min_poll_seconds: int = 30
-    max_poll_seconds: int = 300
-    default_max_watch_seconds: int = 30 * 24 * 3600
-    polls_per_execution: int = 500
+    min_poll_seconds: int = c.DEFAULT_MIN_POLL_SECONDS
+    max_poll_seconds: int = c.DEFAULT_MAX_POLL_SECONDS
+    default_max_watch_seconds: int = c.DEFAULT_MAX_WATCH_DAYS * 24 * 3600
+    polls_per_execution: int = c.DEFAULT_POLLS_PER_EXECUTION
     # A task created seconds ago may not be visible yet: "not found" only counts after this.
-    not_found_grace_seconds: int = 300
+    not_found_grace_seconds: int = c.DEFAULT_NOT_FOUND_GRACE_SECONDS
 
     @classmethod
     def from_env(cls) -> Settings:
         settings = cls(
-            min_poll_seconds=_int_env("MIN_POLL_SECONDS", cls.min_poll_seconds),
-            max_poll_seconds=_int_env("MAX_POLL_SECONDS", cls.max_poll_seconds),
-            default_max_watch_seconds=_int_env("DEFAULT_MAX_WATCH_SECONDS", cls.default_max_watch_seconds),
-            polls_per_execution=_int_env("POLLS_PER_EXECUTION", cls.polls_per_execution),
-            not_found_grace_seconds=_int_env("NOT_FOUND_GRACE_SECONDS", cls.not_found_grace_seconds),
+            min_poll_seconds=_int_env(c.ENV_MIN_POLL_SECONDS, cls.min_poll_seconds),
+            max_poll_seconds=_int_env(c.ENV_MAX_POLL_SECONDS, cls.max_poll_seconds),
+            default_max_watch_seconds=_int_env(c.ENV_DEFAULT_MAX_WATCH_SECONDS, cls.default_max_watch_seconds),
+            polls_per_execution=_int_env(c.ENV_POLLS_PER_EXECUTION, cls.polls_per_execution),
+            not_found_grace_seconds=_int_env(c.ENV_NOT_FOUND_GRACE_SECONDS, cls.not_found_grace_seconds),
         )
         if not 1 <= settings.min_poll_seconds <= settings.max_poll_seconds:
-            raise ValueError("MIN_POLL_SECONDS must be >= 1 and <= MAX_POLL_SECONDS")
-        if not 60 <= settings.default_max_watch_seconds <= ONE_YEAR_SECONDS:
-            raise ValueError("DEFAULT_MAX_WATCH_SECONDS must be between 60 and one year")
+            raise ValueError(f"{c.ENV_MIN_POLL_SECONDS} must be >= 1 and <= {c.ENV_MAX_POLL_SECONDS}")
+        if not 60 <= settings.default_max_watch_seconds <= c.ONE_YEAR_SECONDS:
+            raise ValueError(f"{c.ENV_DEFAULT_MAX_WATCH_SECONDS} must be between 60 and one year")
         return settings

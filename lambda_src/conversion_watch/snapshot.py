@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from conversion_watch.models import TERMINAL_STATES, Progress, TaskFacts
+from conversion_watch.contract import TERMINAL_STATES
+from conversion_watch.facts import Progress, TaskFacts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,7 +17,6 @@ class TaskSnapshot:
     facts: TaskFacts
     progress: Progress | None = None
     expires_at: datetime | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def terminal(self) -> bool:

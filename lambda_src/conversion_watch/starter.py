@@ -19,14 +19,15 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from conversion_watch.contract import ENV_STATE_MACHINE_ARN
 from conversion_watch.errors import InvalidInput
-from conversion_watch.models import TASK_ID_EXAMPLES, TASK_ID_PATTERNS
+from conversion_watch.kinds import TASK_KINDS, TASK_TYPES, kind_of_task_id
 from conversion_watch.naming import execution_name
 from conversion_watch.service_errors import translate
 
 START_OPERATION = "states:StartExecution"
 ALREADY_EXISTS = "ExecutionAlreadyExists"
-STATE_MACHINE_ARN_ENV = "STATE_MACHINE_ARN"
+STATE_MACHINE_ARN_ENV = ENV_STATE_MACHINE_ARN
 # watch-<taskId> or watch-<taskId>-g<N>; task ids never end in -g<digits>.
 _EXECUTION_NAME = re.compile(r"^watch-(?P<task_id>.+?)(?:-g(?P<generation>\d+))?$")
 
@@ -61,13 +62,11 @@ class StartResult:
 
 def check_task(task_type: str, task_id: str) -> TaskRef:
     """The same rules as the state machine's validate step, applied before starting."""
-    pattern = TASK_ID_PATTERNS.get(task_type)
-    if pattern is None:
-        raise InvalidInput(f"unknown task type {task_type!r} (expected one of {', '.join(TASK_ID_PATTERNS)})")
-    if not pattern.fullmatch(task_id):
-        raise InvalidInput(
-            f"{task_id!r} is not a {task_type} task id (expected e.g. {TASK_ID_EXAMPLES[task_type]})"
-        )
+    task_kind = TASK_KINDS.get(task_type)
+    if task_kind is None:
+        raise InvalidInput(f"unknown task type {task_type!r} (expected one of {', '.join(TASK_TYPES)})")
+    if not task_kind.matches(task_id):
+        raise InvalidInput(f"{task_id!r} is not a {task_type} task id (expected e.g. {task_kind.id_example})")
     return TaskRef(task_type=task_type, task_id=task_id)
 
 
@@ -102,8 +101,9 @@ def task_id_of_execution(name: str) -> str | None:
 
 
 def task_type_of(task_id: str) -> str | None:
-    """Task ids of the two services never look alike, so the id tells the type."""
-    return next((t for t, pattern in TASK_ID_PATTERNS.items() if pattern.fullmatch(task_id)), None)
+    """Task ids of different kinds never look alike, so the id tells the type."""
+    task_kind = kind_of_task_id(task_id)
+    return task_kind.task_type if task_kind else None
 
 
 def state_machine_arn_from_env() -> str:

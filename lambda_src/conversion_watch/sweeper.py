@@ -2,10 +2,9 @@
 
 Cost per sweep, whatever the number of tasks:
 
-* EC2: one ``DescribeConversionTasks`` without ids (it returns every task; the
-  API has no pagination).
-* License Manager: one ``ListLicenseConversionTasks``, plus one call per
-  further page (``NextToken``).
+* per task kind: one paginated read of every task (``TaskKind.list_tasks``:
+  ``DescribeConversionTasks`` without ids, which has no pagination;
+  ``ListLicenseConversionTasks`` plus one call per further page).
 * Step Functions: one ``ListExecutions`` of RUNNING watches (plus pages of
   1,000), then one ``StartExecution`` only per running task without a running
   watch. A task whose watch already ended (e.g. timed out) gets a refused
@@ -17,19 +16,14 @@ A sweep that finds nothing new makes no ``StartExecution`` call at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from conversion_watch import ec2_tasks, license_tasks
 from conversion_watch.errors import TransientError, WatchError
-from conversion_watch.models import TERMINAL_STATES
+from conversion_watch.kinds import TASK_KINDS, TaskKind
 from conversion_watch.service_errors import translate
 from conversion_watch.starter import StartResult, TaskRef, start_watch, task_id_of_execution
-
-# The raw states the normalizers map to a non-terminal state: one table, not two.
-EC2_RUNNING = frozenset(raw for raw, state in ec2_tasks.STATES.items() if state not in TERMINAL_STATES)
-LICENSE_RUNNING = frozenset(raw for raw, state in license_tasks.STATES.items() if state not in TERMINAL_STATES)
-LICENSE_PAGE_SIZE = 100
 
 
 @dataclass
@@ -50,39 +44,15 @@ class SweepReport:
         }
 
 
-def running_ec2_tasks(ec2: Any) -> list[TaskRef]:
-    try:
-        response = ec2.describe_conversion_tasks()
-    except Exception as error:
-        raise translate(error, operation="ec2:DescribeConversionTasks", task_id="*") from error
-    return [
-        TaskRef("ec2-conversion", task["ConversionTaskId"])
-        for task in response.get("ConversionTasks", [])
-        if task.get("State") in EC2_RUNNING and task.get("ConversionTaskId")
-    ]
-
-
-def running_license_tasks(license_manager: Any) -> list[TaskRef]:
-    # Finished tasks stay listed: the documented Status filter keeps the pages few.
-    # The status is checked again below, in case the filter is ignored.
-    # No botocore paginator exists for this operation: follow NextToken by hand.
-    found: list[TaskRef] = []
-    kwargs: dict[str, Any] = {"Filters": [{"Name": "Status", "Values": sorted(LICENSE_RUNNING)}],
-                              "MaxResults": LICENSE_PAGE_SIZE}
-    while True:
-        try:
-            page = license_manager.list_license_conversion_tasks(**kwargs)
-        except Exception as error:
-            raise translate(error, operation="license-manager:ListLicenseConversionTasks", task_id="*") from error
-        found += [
-            TaskRef("license-conversion", task["LicenseConversionTaskId"])
-            for task in page.get("LicenseConversionTasks", [])
-            if task.get("Status") in LICENSE_RUNNING and task.get("LicenseConversionTaskId")
-        ]
-        token = page.get("NextToken")
-        if not token:
-            return found
-        kwargs["NextToken"] = token
+def running_tasks(task_kind: TaskKind, client: Any) -> list[TaskRef]:
+    """One paginated read of every task of the kind; only running ones are kept."""
+    running = task_kind.running_raw_states
+    found = []
+    for task in task_kind.list_tasks(client):
+        task_id = task_kind.raw_task_id(task)
+        if task_id and task_kind.raw_state(task) in running:
+            found.append(TaskRef(task_kind.task_type, task_id))
+    return found
 
 
 def tasks_with_running_watch(sfn: Any, state_machine_arn: str) -> set[str]:
@@ -100,15 +70,16 @@ def tasks_with_running_watch(sfn: Any, state_machine_arn: str) -> set[str]:
     return watched
 
 
-def sweep(*, ec2: Any, license_manager: Any, sfn: Any, state_machine_arn: str) -> SweepReport:
-    """One service failing to list does not stop the other's tasks being watched."""
+def sweep(*, clients: Callable[[str], Any], sfn: Any, state_machine_arn: str) -> SweepReport:
+    """``clients(service)`` gives the SDK client of a kind's service. One kind failing to
+    list does not stop the other kinds' tasks being watched."""
     report = SweepReport()
     tasks: list[TaskRef] = []
-    for lister, client in ((running_ec2_tasks, ec2), (running_license_tasks, license_manager)):
+    for task_kind in TASK_KINDS.values():
         try:
-            tasks += lister(client)
+            tasks += running_tasks(task_kind, clients(task_kind.service))
         except (TransientError, WatchError) as error:
-            report.failures.append(f"{lister.__name__}: {error}")
+            report.failures.append(f"{task_kind.task_type}: {error}")
     report.running = len(tasks)
     if not tasks:
         return report

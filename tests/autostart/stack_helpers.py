@@ -11,7 +11,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
 
-from stacks.autostart import WatchAutoStart
+from conversion_watch_cdk.autostart import WatchAutoStart
 
 WATCHER_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Watcher"
 LAYER_ARN = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:1"

@@ -58,8 +58,8 @@ def test_functions_follow_the_project_conventions(template: Template) -> None:
         assert props["Environment"]["Variables"]["STATE_MACHINE_ARN"] == WATCHER_ARN
         assert "LoggingConfig" in props
     assert {f["Properties"]["Handler"] for f in functions.values()} == {
-        "handlers.start_from_cloudtrail.handler",
-        "handlers.sweep_tasks.handler",
+        "conversion_watch.handlers.start_from_cloudtrail.handler",
+        "conversion_watch.handlers.sweep_tasks.handler",
     }
     template.resource_count_is("AWS::Logs::LogGroup", 2)
     assert {g["Properties"]["RetentionInDays"] for g in template.find_resources("AWS::Logs::LogGroup").values()} == {30}
@@ -114,7 +114,9 @@ def test_a_start_that_keeps_failing_is_kept_and_alarmed_not_dropped(template: Te
 def test_api_call_rule_can_be_turned_off() -> None:
     template = synth_autostart(start_on_api_calls=False)
     assert not [r for r in template.find_resources("AWS::Events::Rule").values() if "EventPattern" in r["Properties"]]
-    template.has_resource_properties("AWS::Lambda::Function", {"Handler": "handlers.sweep_tasks.handler"})
+    template.has_resource_properties(
+        "AWS::Lambda::Function", {"Handler": "conversion_watch.handlers.sweep_tasks.handler"}
+    )
     template.resource_count_is("AWS::Lambda::Function", 1)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conversion_watch import sweeper
+from conversion_watch.kinds import license_conversion
 from localrun.autostart import ApiCall, AutostartReport, Sweep, run_autostart
 from tests.autostart import samples
 
@@ -77,7 +77,7 @@ def test_malformed_api_call_events_start_nothing() -> None:
 def test_sweep_starts_exactly_the_unwatched_running_tasks_with_one_list_call_per_service(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sweeper, "LICENSE_PAGE_SIZE", 10)  # 25 license tasks: 3 pages
+    monkeypatch.setattr(license_conversion, "PAGE_SIZE", 10)  # 25 license tasks: 3 pages
     ec2_ids = [f"import-{'i' if n % 2 else 'vol'}-{n:08x}" for n in range(25)]
     license_ids = [f"lct-{n:032x}" for n in range(25)]
     finished = [{**ec2_task(f"import-vol-{900 + n:08x}"), "timeline": [{"at": 0, "state": "completed"}]}

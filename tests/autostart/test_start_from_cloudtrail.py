@@ -10,8 +10,8 @@ from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
 from conversion_watch.errors import AccessDenied, InvalidInput
+from conversion_watch.handlers.start_from_cloudtrail import handler
 from conversion_watch.starter import start_watch, task_id_of_execution, task_type_of
-from handlers.start_from_cloudtrail import handler
 from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import samples
 from tests.autostart.conftest import emitted_metrics, executions

@@ -11,8 +11,8 @@ import pytest
 from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
+from conversion_watch.handlers.sweep_tasks import handler
 from conversion_watch.starter import start_watch
-from handlers.sweep_tasks import handler
 from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import fleet
 from tests.autostart.conftest import emitted_metrics, executions

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conversion_watch import ec2_tasks, license_tasks, watch
+from conversion_watch import watch
 from conversion_watch.errors import TaskNotFound
+from conversion_watch.kinds import ec2_conversion as ec2_tasks
+from conversion_watch.kinds import license_conversion as license_tasks
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR, Watch
 from conversion_watch.settings import Settings
 from conversion_watch.snapshot import TaskSnapshot
-from stacks.event_contract.validation import sample_envelope
+from conversion_watch_cdk.event_contract.validation import sample_envelope
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 SETTINGS = Settings()

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
+from conversion_watch_cdk.event_contract.validation import validate_event
 from localrun import events as local_events
 from localrun.engine import run_scenario
 from localrun.scenario import load
-from stacks.event_contract.validation import validate_event
 from tests.contract.stack import ROOT
 
 DEMO = ROOT / "scenarios" / "demo.json"

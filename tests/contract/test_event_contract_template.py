@@ -9,8 +9,8 @@ from typing import Any
 from aws_cdk.assertions import Match
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from stacks.event_contract.schemas import event_schema
-from stacks.event_contract.validation import validate_detail
+from conversion_watch_cdk.event_contract.schemas import event_schema
+from conversion_watch_cdk.event_contract.validation import validate_detail
 from tests.contract.stack import synth_stack
 from tools.state_machine_dot import watcher_definition
 

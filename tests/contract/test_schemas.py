@@ -11,8 +11,19 @@ import pytest
 from jsonschema import Draft4Validator
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from stacks.event_contract.schemas import DETAIL_TYPES, all_event_schemas, event_schema, schema_name, to_draft4
-from stacks.event_contract.validation import EventSchemaViolation, sample_envelope, validate_detail, validate_event
+from conversion_watch_cdk.event_contract.schemas import (
+    DETAIL_TYPES,
+    all_event_schemas,
+    event_schema,
+    schema_name,
+    to_draft4,
+)
+from conversion_watch_cdk.event_contract.validation import (
+    EventSchemaViolation,
+    sample_envelope,
+    validate_detail,
+    validate_event,
+)
 from tests.contract import details
 from tools.export_schemas import schema_files
 

@@ -20,8 +20,8 @@ def test_the_engine_runs_the_functions_and_bus_the_definition_refers_to() -> Non
     spec = stack_spec(load_template())
 
     assert sorted(f.handler for f in spec.functions.values()) == [
-        "handlers.poll_task.handler",
-        "handlers.validate_watch.handler",
+        "conversion_watch.handlers.poll_task.handler",
+        "conversion_watch.handlers.validate_watch.handler",
     ]
     for function in spec.functions.values():
         assert function.environment["POLLS_PER_EXECUTION"] == "500"
@@ -51,4 +51,4 @@ def test_a_handler_setting_that_names_nothing_is_an_error() -> None:
     with pytest.raises(HandlerNotFound, match=r"handlers\.nope"):
         load_handler("handlers.nope.handler")
     with pytest.raises(HandlerNotFound, match="no callable 'missing'"):
-        load_handler("handlers.poll_task.missing")
+        load_handler("conversion_watch.handlers.poll_task.missing")

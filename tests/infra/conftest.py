@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import assertions, cx_api
 
 from app import build_app
-from stacks.conversion_watch_stack import ConversionWatchStack
+from conversion_watch_cdk.conversion_watch_stack import ConversionWatchStack
 from tests.infra.asl import resolve_definition
 
 ROOT = Path(__file__).resolve().parents[2]

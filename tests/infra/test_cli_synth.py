@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 from tests.infra.conftest import ROOT, STACK_NAME
 
@@ -14,7 +16,8 @@ CLOSED = "http://127.0.0.1:9"
 
 def test_cli_synth_needs_no_credentials_nor_network(synthesized, tmp_path):
     env = {
-        "PATH": os.environ["PATH"],
+        # cdk.json runs `python3 app.py`: the venv first, as an activated venv would be.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(tmp_path / "home"),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "CDK_DISABLE_VERSION_CHECK": "true",

@@ -11,7 +11,7 @@ import pytest
 
 from conversion_watch.errors import RETRYABLE_ERROR_NAMES, TransientError
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR, State, WatchErrorDetail
-from stacks.watcher.contract import DEFAULT_EVENT_SOURCE
+from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
 from tests.infra.asl import follow
 
 VALIDATE, POLL, CHECK = "Validate Watch Request", "Poll Conversion Task", "Check Poll Result"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from aws_cdk.assertions import Capture, Match
 
+from conversion_watch import contract
 from conversion_watch.settings import Settings
 
 
@@ -50,13 +51,14 @@ def test_functions_trace_log_json_and_run_python_3_13_with_powertools(synthesize
     properties = synthesized.template_json["Resources"][synthesized.logical_id(function)]["Properties"]
     layer_parameter = next(
         name for name, p in synthesized.template_json["Parameters"].items()
-        if p.get("Default") == "/aws/service/powertools/python/arm64/python3.13/latest"
+        if p.get("Default") == f"/aws/service/powertools/python/arm64/python3.13/{contract.POWERTOOLS_VERSION}"
     )
 
     assert properties["TracingConfig"] == {"Mode": "Active"}
     assert properties["Runtime"] == "python3.13"
     assert properties["Architectures"] == ["arm64"]
-    assert properties["Handler"] == f"handlers.{'validate_watch' if which == 'validate' else 'poll_task'}.handler"
+    module = "validate_watch" if which == "validate" else "poll_task"
+    assert properties["Handler"] == f"conversion_watch.handlers.{module}.handler"
     assert properties["LoggingConfig"] == {
         "LogFormat": "JSON", "LogGroup": {"Ref": synthesized.logical_id(function.log_group)}
     }
@@ -68,7 +70,7 @@ def test_functions_get_the_schedule_settings_the_handlers_read(synthesized):
     defaults = Settings()
     env = Capture()
     synthesized.template.has_resource_properties("AWS::Lambda::Function", {
-        "Handler": "handlers.poll_task.handler",
+        "Handler": "conversion_watch.handlers.poll_task.handler",
         "Environment": {"Variables": env},
     })
 

@@ -10,9 +10,9 @@ import pytest
 from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
-from handlers import poll_task, validate_watch
+from conversion_watch.handlers import poll_task, validate_watch
+from conversion_watch_cdk.operations.metrics import HANDLER_METRICS, NAMESPACE, SERVICE, TASK_TYPES
 from localrun.lambda_context import FakeLambdaContext
-from stacks.operations.metrics import HANDLER_METRICS, NAMESPACE, SERVICE, TASK_TYPES
 from tests.contract import details
 from tests.contract.stack import resolve_json, synth_stack
 

@@ -12,10 +12,10 @@ import pytest
 from aws_cdk import aws_events as events
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from stacks.event_contract.schemas import event_schema
-from stacks.event_contract.validation import sample_envelope
-from stacks.notifications import WatchNotifications, email_addresses
-from stacks.notifications.messages import (
+from conversion_watch_cdk.event_contract.schemas import event_schema
+from conversion_watch_cdk.event_contract.validation import sample_envelope
+from conversion_watch_cdk.notifications import WatchNotifications, email_addresses
+from conversion_watch_cdk.notifications.messages import (
     STATE_CHANGE_PATHS,
     WATCH_ERROR_PATHS,
     WATCH_ERROR_TEMPLATE,

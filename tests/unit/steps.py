@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversion_watch.handlers import poll_task, validate_watch
 from conversion_watch.models import StateChangeDetail, WatchErrorDetail
-from handlers import poll_task, validate_watch
 from tests.unit.samples import validate_event
 
 

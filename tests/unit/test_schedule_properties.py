@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conversion_watch import ec2_tasks, watch
+from conversion_watch import watch
+from conversion_watch.kinds import ec2_conversion as ec2_tasks
 from conversion_watch.models import ONE_YEAR_SECONDS, Watch
 from conversion_watch.schedule import PollBounds, next_poll_delay
 from conversion_watch.settings import Settings

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from conversion_watch.handlers import validate_watch
 from conversion_watch.models import ONE_YEAR_SECONDS, WatchErrorDetail
-from handlers import validate_watch
 from tests.unit.conftest import T0, no_calls_allowed
 from tests.unit.samples import EC2_INSTANCE_TASK, EC2_VOLUME_TASK, LICENSE_TASK, validate_event
 from tests.unit.steps import validate

@@ -1,0 +1,78 @@
+"""Every constant the infrastructure (``conversion_watch_cdk``) and the runtime
+share, in one dependency-free module that both import -- as aws-cdk-lib's
+provider framework keeps ``runtime/consts.ts`` beside ``provider.ts``.
+
+Task kinds (types, id patterns, APIs, IAM actions, CloudTrail calls) are the
+other shared table: ``conversion_watch.kinds``, one module per kind.
+"""
+
+from __future__ import annotations
+
+# -- The event contract (public API) ---------------------------------------------------------
+DEFAULT_EVENT_SOURCE = "conversion-watch"
+RESERVED_SOURCE_PREFIX = "aws."
+STATE_CHANGE = "Conversion Task State Change"
+WATCH_ERROR = "Conversion Task Watch Error"
+
+# Normalized states: what subscribers filter on (``detail.state``).
+IN_PROGRESS = "IN_PROGRESS"
+CANCELLING = "CANCELLING"
+COMPLETED = "COMPLETED"
+CANCELLED = "CANCELLED"
+FAILED = "FAILED"
+STATES = (IN_PROGRESS, CANCELLING, COMPLETED, CANCELLED, FAILED)
+ACTIVE_STATES = (IN_PROGRESS, CANCELLING)
+TERMINAL_STATES = (COMPLETED, CANCELLED, FAILED)
+
+# ``detail.outcomeReason`` of a terminal event: why the task ended.
+OUTCOME_REASONS = ("completed", "user-cancelled", "expired", "error", "unknown")
+
+# -- Environment variables the stack sets and the functions read ----------------------------
+ENV_MIN_POLL_SECONDS = "MIN_POLL_SECONDS"
+ENV_MAX_POLL_SECONDS = "MAX_POLL_SECONDS"
+ENV_DEFAULT_MAX_WATCH_SECONDS = "DEFAULT_MAX_WATCH_SECONDS"
+ENV_POLLS_PER_EXECUTION = "POLLS_PER_EXECUTION"
+ENV_NOT_FOUND_GRACE_SECONDS = "NOT_FOUND_GRACE_SECONDS"
+ENV_STATE_MACHINE_ARN = "STATE_MACHINE_ARN"
+ENV_POWERTOOLS_SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
+ENV_POWERTOOLS_METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
+
+# -- Defaults (the construct's documented defaults and the functions' fallbacks) ---------------
+DEFAULT_MIN_POLL_SECONDS = 30
+DEFAULT_MAX_POLL_SECONDS = 300
+DEFAULT_MAX_WATCH_DAYS = 30
+DEFAULT_POLLS_PER_EXECUTION = 500
+DEFAULT_NOT_FOUND_GRACE_SECONDS = 300
+DEFAULT_SWEEP_MINUTES = 15
+DEFAULT_ARCHIVE_RETENTION_DAYS = 30
+MAX_WATCH_DAYS = 365  # Standard workflows' own ceiling
+ONE_YEAR_SECONDS = MAX_WATCH_DAYS * 24 * 3600
+
+# -- Observability -------------------------------------------------------------------------
+SERVICE_NAME = "conversion-watch"
+METRIC_NAMESPACE = "ConversionWatch"
+TASK_TYPE_DIMENSION = "TaskType"
+
+# -- The Lambda runtime: what is tested is what is deployed ------------------------------------
+# The Powertools layer is resolved from the SSM parameter of exactly this version (the
+# Powertools project publishes one per version); requirements-dev.txt installs the same
+# version for the tests (a test checks they agree). Move the three together.
+PYTHON_RUNTIME = "python3.13"
+POWERTOOLS_VERSION = "3.37.0"
+POWERTOOLS_LAYER_PARAMETER = "/aws/service/powertools/python/{arch}/" + PYTHON_RUNTIME + "/" + POWERTOOLS_VERSION
+
+# -- Step names (the Step Functions console shows them; the CLI and tests read them) -----------
+STEP_VALIDATE = "Validate Watch Request"
+STEP_POLL = "Poll Conversion Task"
+STEP_PUBLISH_CHANGE = "Publish State Change"
+STEP_PUBLISH_ERROR = "Publish Watch Error"
+STEP_HAND_OVER = "Hand Over To New Execution"
+STEP_TASK_COMPLETED = "Task Completed"
+STEP_TASK_CANCELLED = "Task Cancelled"
+STEP_TASK_FAILED = "Task Failed"
+STEP_WATCH_FAILED = "Watch Failed"
+
+# -- Error names Step Functions sees (the Lambda steps raise classes of these names) -----------
+ERROR_THROTTLED = "Throttled"
+ERROR_SERVICE_UNAVAILABLE = "ServiceUnavailable"
+RETRYABLE_ERROR_NAMES = (ERROR_THROTTLED, ERROR_SERVICE_UNAVAILABLE)

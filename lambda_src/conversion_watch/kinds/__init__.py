@@ -1,0 +1,42 @@
+"""The registry of task kinds: the one table that the state machine, IAM, the
+CloudTrail rule, the sweeper, the CLI, the schemas and the local run read.
+
+Adding a kind: write its module (a ``KIND``), list it in ``_MODULES``, give the
+local run a service double for its API, and test and document it.
+"""
+
+from __future__ import annotations
+
+from conversion_watch.kinds import ec2_conversion, license_conversion
+from conversion_watch.kinds.base import ApiCall, TaskKind
+
+_MODULES = (ec2_conversion, license_conversion)
+
+TASK_KINDS: dict[str, TaskKind] = {module.KIND.task_type: module.KIND for module in _MODULES}
+TASK_TYPES: tuple[str, ...] = tuple(TASK_KINDS)
+
+
+def kind(task_type: str) -> TaskKind:
+    """The kind of ``task_type``; ``KeyError`` names the known ones."""
+    try:
+        return TASK_KINDS[task_type]
+    except KeyError:
+        raise KeyError(f"unknown task type {task_type!r} (expected one of {', '.join(TASK_TYPES)})") from None
+
+
+def kind_of_task_id(task_id: str) -> TaskKind | None:
+    """Task ids of different kinds never look alike, so the id tells the kind."""
+    return next((k for k in TASK_KINDS.values() if k.matches(task_id)), None)
+
+
+def start_calls() -> dict[str, tuple[TaskKind, ApiCall]]:
+    """CloudTrail event name -> (kind, call) of every call that starts a task."""
+    return {call.event_name: (k, call) for k in TASK_KINDS.values() for call in k.start_calls}
+
+
+def cancel_calls() -> dict[str, tuple[TaskKind, ApiCall]]:
+    """CloudTrail event name -> (kind, call) of every call that cancels a task."""
+    return {call.event_name: (k, call) for k in TASK_KINDS.values() for call in k.cancel_calls}
+
+
+__all__ = ["TASK_KINDS", "TASK_TYPES", "ApiCall", "TaskKind", "cancel_calls", "kind", "kind_of_task_id", "start_calls"]

@@ -1,0 +1,89 @@
+"""``license-conversion``: License Manager license type conversion tasks, read
+with ``GetLicenseConversionTask`` (one) and ``ListLicenseConversionTasks`` (all)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from conversion_watch.errors import UnknownServiceState
+from conversion_watch.facts import TaskFacts
+from conversion_watch.kinds.base import ApiCall, TaskKind
+from conversion_watch.service_errors import translate
+from conversion_watch.snapshot import TaskSnapshot
+
+STATES = {"IN_PROGRESS": "IN_PROGRESS", "SUCCEEDED": "COMPLETED", "FAILED": "FAILED"}
+OPERATION = "license-manager:GetLicenseConversionTask"
+LIST_OPERATION = "license-manager:ListLicenseConversionTasks"
+# License Manager's own model: pattern ^lct-[a-zA-Z0-9]*, at most 50 characters.
+TASK_ID = re.compile(r"^lct-[a-zA-Z0-9]{8,46}$")
+PAGE_SIZE = 100
+
+
+def describe(client: Any, task_id: str) -> TaskSnapshot:
+    try:
+        response = client.get_license_conversion_task(LicenseConversionTaskId=task_id)
+    except Exception as error:
+        raise translate(error, operation=OPERATION, task_id=task_id) from error
+    return snapshot(response)
+
+
+def snapshot(task: dict[str, Any]) -> TaskSnapshot:
+    raw_state = task.get("Status", "")
+    if raw_state not in STATES:
+        raise UnknownServiceState(f"License Manager reported status {raw_state!r}, which this watcher does not know")
+    facts = TaskFacts(
+        conversionType="LicenseConversion",
+        resourceArn=task.get("ResourceArn"),
+        sourceUsageOperation=task.get("SourceLicenseContext", {}).get("UsageOperation"),
+        destinationUsageOperation=task.get("DestinationLicenseContext", {}).get("UsageOperation"),
+        startTime=task.get("StartTime"),
+        endTime=task.get("EndTime"),
+        licenseConversionTime=task.get("LicenseConversionTime"),
+    )
+    return TaskSnapshot(
+        state=STATES[raw_state],
+        service_state=raw_state,
+        status_message=task.get("StatusMessage") or None,
+        facts=facts,
+    )
+
+
+def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
+    """Every running task. Finished tasks stay listed, so the documented ``Status`` filter keeps
+    the pages few (callers check the status again, in case it is ignored). No botocore
+    paginator exists for this operation: ``NextToken`` is followed by hand."""
+    running = sorted(raw for raw, state in STATES.items() if state == "IN_PROGRESS")
+    kwargs: dict[str, Any] = {"Filters": [{"Name": "Status", "Values": running}], "MaxResults": PAGE_SIZE}
+    while True:
+        try:
+            page = client.list_license_conversion_tasks(**kwargs)
+        except Exception as error:
+            raise translate(error, operation=LIST_OPERATION, task_id="*") from error
+        yield from page.get("LicenseConversionTasks", [])
+        token = page.get("NextToken")
+        if not token:
+            return
+        kwargs["NextToken"] = token
+
+
+KIND = TaskKind(
+    task_type="license-conversion",
+    label="License conversion",
+    service="license-manager",
+    id_pattern=TASK_ID,
+    id_example="lct-0123456789abcdef0123456789abcdef",
+    describe_action=OPERATION,
+    list_action=LIST_OPERATION,
+    raw_states=STATES,
+    start_calls=(
+        ApiCall(event_source="license-manager.amazonaws.com", event_name="CreateLicenseConversionTaskForResource",
+                id_path=("LicenseConversionTaskId",)),
+    ),
+    describe=describe,
+    list_tasks=list_tasks,
+    raw_task_id=lambda task: task.get("LicenseConversionTaskId"),
+    raw_state=lambda task: task.get("Status"),
+    snapshot=snapshot,
+)

@@ -1,0 +1,171 @@
+"""``WatchAutoStart``: every conversion task gets a watch without anyone starting it.
+
+* An EventBridge rule on the **default** bus (where AWS service events go)
+  matches the successful ``ImportInstance`` / ``ImportVolume`` /
+  ``CreateLicenseConversionTaskForResource`` calls that CloudTrail records and
+  starts the task's watch. It needs a CloudTrail trail recording management
+  events in the account and region.
+* A scheduled sweeper lists every running task (one list call per service)
+  and starts a watch for each one not yet watched.
+
+``CancelConversionTask`` is deliberately not matched: a running watch is in
+its Wait state, which nothing can cut short, and the next poll (at most
+``max_poll_interval`` later) sees ``cancelling`` and publishes the change.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as lambda_destinations
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from conversion_watch.contract import DEFAULT_SWEEP_MINUTES, ENV_STATE_MACHINE_ARN
+from conversion_watch_cdk.autostart.patterns import api_call_pattern
+from conversion_watch_cdk.lambda_asset import lambda_code
+from conversion_watch_cdk.task_permissions import XRAY_ACTIONS, acknowledge_wildcards, grant_task_reads, list_actions
+from conversion_watch_cdk.watcher.functions import project_function
+
+MIN_SWEEP = Duration.minutes(1)
+MAX_SWEEP = Duration.days(1)
+
+
+class WatchAutoStart(Construct):
+    """Starts watches on the given watcher state machine automatically.
+
+    :param state_machine: the ``ConversionWatcher`` state machine.
+    :param powertools_layer: the Powertools layer the watcher's functions use.
+    :param architecture: the architecture that layer was built for.
+    :param start_on_api_calls: create the CloudTrail-driven rule. Default: True.
+    :param sweep_interval: how often the sweeper runs; ``None`` turns it off.
+        Default: 15 minutes.
+    :param log_retention: retention of the functions' logs. Default: one month.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        state_machine: sfn.IStateMachine,
+        powertools_layer: lambda_.ILayerVersion,
+        architecture: lambda_.Architecture,
+        start_on_api_calls: bool = True,
+        sweep_interval: Duration | None = Duration.minutes(DEFAULT_SWEEP_MINUTES),  # noqa: B008 (immutable value)
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        if sweep_interval is not None and not (
+            MIN_SWEEP.to_seconds() <= sweep_interval.to_seconds() <= MAX_SWEEP.to_seconds()
+        ):
+            raise ValueError("sweep_interval must be between 1 minute and 1 day (or None to turn the sweeper off)")
+        make_function = partial(
+            project_function,
+            self,
+            code=lambda_code(),
+            architecture=architecture,
+            environment={ENV_STATE_MACHINE_ARN: state_machine.state_machine_arn},
+            log_retention=log_retention,
+            powertools_layer=powertools_layer,
+        )
+
+        def function(construct_id: str, handler: str, description: str) -> lambda_.Function:
+            created = make_function(construct_id, handler=handler, description=description)
+            # Starting executions of the watcher is all either function may do in Step Functions.
+            state_machine.grant_start_execution(created)
+            return created
+
+        self.starter: lambda_.Function | None = None
+        self.api_call_rule: events.Rule | None = None
+        self.failed_starts: sqs.Queue | None = None
+        self.failed_starts_alarm: cloudwatch.Alarm | None = None
+        if start_on_api_calls:
+            self.starter = function(
+                "StartFromApiCallFunction",
+                "conversion_watch.handlers.start_from_cloudtrail.handler",
+                "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
+            )
+            self.failed_starts = self._failed_starts_queue()
+            # EventBridge retries delivering the event; Lambda retries a failing
+            # invocation twice. What fails both lands in the queue (and its alarm),
+            # and the sweeper starts the watch on its next round anyway.
+            self.starter.configure_async_invoke(
+                retry_attempts=2, on_failure=lambda_destinations.SqsDestination(self.failed_starts)
+            )
+            self.api_call_rule = events.Rule(
+                self,
+                "ApiCallRule",
+                description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
+                event_pattern=api_call_pattern(),
+                targets=[
+                    targets.LambdaFunction(
+                        self.starter,
+                        retry_attempts=4,
+                        max_event_age=Duration.hours(1),
+                        dead_letter_queue=self.failed_starts,
+                    )
+                ],
+            )
+            self.failed_starts_alarm = cloudwatch.Alarm(
+                self,
+                "FailedStartsAlarm",
+                metric=self.failed_starts.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                threshold=1,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=(
+                    "Conversion Watch: an API-call event could not start its watch (see the failed-starts queue); "
+                    "the sweeper starts it within one sweep interval."
+                ),
+            )
+            acknowledge_wildcards(self.starter, [XRAY_ACTIONS])
+
+        self.sweeper: lambda_.Function | None = None
+        self.sweep_rule: events.Rule | None = None
+        if sweep_interval is not None:
+            self.sweeper = function(
+                "SweepFunction",
+                "conversion_watch.handlers.sweep_tasks.handler",
+                "Conversion Watch: starts a watch for every running conversion task not yet watched",
+            )
+            grant_task_reads(self.sweeper, list_actions())
+            self.sweeper.add_to_role_policy(
+                iam.PolicyStatement(actions=["states:ListExecutions"], resources=[state_machine.state_machine_arn])
+            )
+            self.sweep_rule = events.Rule(
+                self,
+                "SweepSchedule",
+                description="Conversion Watch: periodic sweep for running conversion tasks without a watch",
+                schedule=events.Schedule.rate(sweep_interval),
+                # A missed sweep is not worth retrying: the next one does the same work.
+                targets=[targets.LambdaFunction(self.sweeper, retry_attempts=0)],
+            )
+
+
+    def _failed_starts_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "FailedStartsQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        Validations.of(queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is itself the dead-letter queue of the API-call rule and of the starter's "
+                "failed asynchronous invocations.",
+            )
+        )
+        return queue
+

@@ -1,0 +1,48 @@
+"""The metrics the dashboard and the alarms read.
+
+The handlers publish Powertools (EMF) metrics in namespace ``ConversionWatch``
+with the dimension ``service`` (Powertools' own) and, from the poll step,
+``TaskType``. CloudWatch matches a metric only on its exact dimension set, so
+these mirror what the handlers emit (checked by a test that runs them).
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+
+from conversion_watch.contract import METRIC_NAMESPACE, SERVICE_NAME
+from conversion_watch.kinds import TASK_TYPES
+
+NAMESPACE = METRIC_NAMESPACE
+SERVICE = SERVICE_NAME
+PERIOD = Duration.minutes(5)
+
+# Metric name -> the dimensions (besides service) it is published with.
+HANDLER_METRICS: dict[str, tuple[str, ...]] = {
+    "WatchesStarted": (),
+    "RejectedRequests": (),
+    "Polls": ("TaskType",),
+    "StateChanges": ("TaskType",),
+    "WatchErrors": ("TaskType",),
+}
+
+
+def handler_metric(name: str, *, task_type: str | None = None, label: str | None = None) -> cloudwatch.Metric:
+    dimensions = {"service": SERVICE}
+    if HANDLER_METRICS[name]:
+        if task_type is None:
+            raise ValueError(f"{name} is published per TaskType: pass task_type")
+        dimensions["TaskType"] = task_type
+    return cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name=name,
+        dimensions_map=dimensions,
+        statistic="Sum",
+        period=PERIOD,
+        label=label or (f"{name} {task_type}" if task_type else name),
+    )
+
+
+def per_task_type(name: str) -> list[cloudwatch.IMetric]:
+    return [handler_metric(name, task_type=task_type, label=task_type) for task_type in TASK_TYPES]

@@ -1,0 +1,166 @@
+"""``ConversionWatcher``: state machine + Lambda steps + event bus wiring."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from conversion_watch import contract as c
+from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
+from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
+from conversion_watch_cdk.watcher.functions import WatcherFunctions
+
+MAX_WATCH_LIMIT = Duration.days(c.MAX_WATCH_DAYS)
+
+
+class ConversionWatcher(Construct):
+    """Watches one EC2 or License Manager conversion task per execution and
+    publishes ``Conversion Task State Change`` / ``Conversion Task Watch Error``
+    events.
+
+    Start an execution with ``{"taskType": "ec2-conversion" | "license-conversion",
+    "taskId": "..."}`` (optional ``maxWatchSeconds``), named ``watch-<taskId>``
+    so that a second start of the same watch is refused.
+
+    :param event_bus: bus the events go to. Default: a new bus.
+    :param event_source: the events' ``source``. Default: ``conversion-watch``.
+    :param min_poll_interval: shortest wait between polls. Default: 30 seconds.
+    :param max_poll_interval: longest wait between polls. Default: 5 minutes.
+    :param max_watch_time: give up (``WatchTimedOut``) after this long; an
+        execution's input may ask for less or more, up to one year. Default: 30 days.
+    :param polls_per_execution: polls before the watch hands over to a fresh
+        execution, keeping each history far below 25,000 events. Default: 500.
+    :param log_retention: retention of the state machine's and functions' logs.
+        Default: one month.
+    :param powertools_layer_arn: a Powertools layer version ARN. Default: the
+        latest public layer, resolved at deploy time from its SSM parameter.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        event_bus: events.IEventBus | None = None,
+        event_source: str = DEFAULT_EVENT_SOURCE,
+        min_poll_interval: Duration | None = None,
+        max_poll_interval: Duration | None = None,
+        max_watch_time: Duration | None = None,
+        polls_per_execution: int = c.DEFAULT_POLLS_PER_EXECUTION,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        powertools_layer_arn: str | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        min_poll_interval = min_poll_interval or Duration.seconds(c.DEFAULT_MIN_POLL_SECONDS)
+        max_poll_interval = max_poll_interval or Duration.seconds(c.DEFAULT_MAX_POLL_SECONDS)
+        max_watch_time = max_watch_time or Duration.days(c.DEFAULT_MAX_WATCH_DAYS)
+        _check_props(
+            event_source=event_source,
+            min_poll_interval=min_poll_interval,
+            max_poll_interval=max_poll_interval,
+            max_watch_time=max_watch_time,
+            polls_per_execution=polls_per_execution,
+        )
+        self.event_bus = event_bus or events.EventBus(self, "EventBus", description="Conversion Watch events")
+        self.event_source = event_source
+
+        self.functions = WatcherFunctions(
+            self,
+            "Functions",
+            environment={
+                c.ENV_MIN_POLL_SECONDS: str(int(min_poll_interval.to_seconds())),
+                c.ENV_MAX_POLL_SECONDS: str(int(max_poll_interval.to_seconds())),
+                c.ENV_DEFAULT_MAX_WATCH_SECONDS: str(int(max_watch_time.to_seconds())),
+                c.ENV_POLLS_PER_EXECUTION: str(polls_per_execution),
+            },
+            log_retention=log_retention,
+            powertools_layer_arn=powertools_layer_arn,
+        )
+
+        self.log_group = logs.LogGroup(
+            self, "StateMachineLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+        )
+        definition = build_definition(
+            self,
+            validate_function=self.functions.validate,
+            poll_function=self.functions.poll,
+            event_bus=self.event_bus,
+            event_source=event_source,
+            retry=RetryPolicy(),
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            comment="Conversion Watch: follows one conversion task to its end and publishes EventBridge events.",
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+        )
+        # Continue-as-new starts this same state machine. A separate policy
+        # (not the role's default one, which the state machine depends on)
+        # avoids a dependency cycle.
+        iam.Policy(
+            self,
+            "HandOverPolicy",
+            roles=[self.state_machine.role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn]
+                )
+            ],
+        )
+        self._acknowledge_unavoidable_wildcards()
+
+    def _acknowledge_unavoidable_wildcards(self) -> None:
+        """Each acknowledgment names one finding on one resource, with its reason."""
+        Validations.of(self.functions.validate.role).acknowledge(  # type: ignore[arg-type]
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+                reason="X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
+            )
+        )
+        state_machine_role = self.state_machine.role
+        Validations.of(state_machine_role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+                reason=(
+                    "CloudWatch Logs vended delivery (logs:CreateLogDelivery, ...) and X-Ray tracing actions "
+                    "support no resource-level permissions."
+                ),
+            ),
+            *[
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{self._logical_id(function)}.Arn>:*]",
+                    reason="lambda:InvokeFunction on this function's own versions and aliases only.",
+                )
+                for function in (self.functions.validate, self.functions.poll)
+            ],
+        )
+
+    def _logical_id(self, function: lambda_.Function) -> str:
+        return Stack.of(self).resolve(function.node.default_child.logical_id)  # type: ignore[union-attr]
+
+
+def _check_props(
+    *,
+    event_source: str,
+    min_poll_interval: Duration,
+    max_poll_interval: Duration,
+    max_watch_time: Duration,
+    polls_per_execution: int,
+) -> None:
+    if not event_source or event_source.startswith("aws."):
+        raise ValueError("event_source must be non-empty and must not start with 'aws.' (reserved by AWS)")
+    if not 1 <= min_poll_interval.to_seconds() <= max_poll_interval.to_seconds():
+        raise ValueError("min_poll_interval must be at least 1 second and at most max_poll_interval")
+    if not 60 <= max_watch_time.to_seconds() <= MAX_WATCH_LIMIT.to_seconds():
+        raise ValueError("max_watch_time must be between 1 minute and 365 days")
+    if not 10 <= polls_per_execution <= 1000:
+        raise ValueError("polls_per_execution must be between 10 and 1000 (history limit 25,000 events)")
+
