@@ -31,7 +31,7 @@ from localrun.lambdas import FakeLambdaContext, load_handler
 from localrun.report import Report
 from localrun.scenario import Scenario
 from localrun.scenario import parse as parse_scenario
-from localrun.template import DEFAULT_TEMPLATE, load_template
+from localrun.template import DEFAULT_TEMPLATE, load_template, local_environment
 
 STARTER_HANDLER = "conversion_watch.handlers.start_from_cloudtrail.handler"
 SWEEPER_HANDLER = "conversion_watch.handlers.sweep_tasks.handler"
@@ -200,7 +200,8 @@ def _function(resources: dict[str, Any], handler: str) -> _Function:
         raise EngineError(f"expected one function with Handler {handler} in the template, found {len(found)}; "
                           "is the auto-start construct in the stack (and on)?")
     logical_id, properties = found[0]
-    return _Function(logical_id, handler, dict(properties.get("Environment", {}).get("Variables", {})))
+    variables = dict(properties.get("Environment", {}).get("Variables", {}))
+    return _Function(logical_id, handler, local_environment(variables, resources))
 
 
 def _api_call_pattern(resources: dict[str, Any], starter_id: str) -> dict[str, Any]:

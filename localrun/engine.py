@@ -196,6 +196,7 @@ class _Run:
         session = boto3.session.Session(region_name=REGION)
         sfn = session.client("stepfunctions")
         sqs = session.client("sqs")
+        self._create_tables(session)
         function_arns = self._create_functions(session)
         router = HandlerRouter({logical_id: f.handler for logical_id, f in self.spec.functions.items()})
         # The scenario's faults.putEventsFailureRate drives the hook unless the caller gives one.
@@ -245,6 +246,16 @@ class _Run:
             if error.response["Error"]["Code"] != "EntityAlreadyExists":
                 raise
             return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+
+    def _create_tables(self, session: Any) -> None:
+        dynamodb = session.client("dynamodb")
+        for table in self.spec.tables.values():
+            dynamodb.create_table(
+                TableName=table.logical_id,
+                KeySchema=table.key_schema,
+                AttributeDefinitions=table.attribute_definitions,
+                BillingMode="PAY_PER_REQUEST",
+            )
 
     def _create_functions(self, session: Any) -> dict[str, str]:
         """One moto function per template function, named by its logical id. The code

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,47 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table of the stack; the local run creates it under its logical id."""
+
+    logical_id: str
+    key_schema: list[dict[str, str]]
+    attribute_definitions: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
 class StackSpec:
     functions: dict[str, FunctionSpec]  # by logical id
     state_machine_id: str
     definition: Any  # DefinitionString, still with Fn::Join / Ref / Fn::GetAtt
     event_bus_id: str
     event_bus_name: str
+    tables: dict[str, TableSpec] = field(default_factory=dict)  # by logical id
+
+
+def table_specs(resources: dict[str, Any]) -> dict[str, TableSpec]:
+    return {
+        logical_id: TableSpec(
+            logical_id=logical_id,
+            key_schema=resource["Properties"]["KeySchema"],
+            attribute_definitions=resource["Properties"]["AttributeDefinitions"],
+        )
+        for logical_id, resource in sorted(resources.items())
+        if resource.get("Type") == "AWS::DynamoDB::Table"
+    }
+
+
+def local_environment(variables: dict[str, Any], resources: dict[str, Any]) -> dict[str, Any]:
+    """A function's variables with ``Ref`` to a table of the stack resolved to the local table's
+    name (its logical id); other references are left for the caller."""
+    def resolved(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            target = resources.get(value["Ref"], {})
+            if target.get("Type") == "AWS::DynamoDB::Table":
+                return value["Ref"]
+        return value
+
+    return {name: resolved(value) for name, value in variables.items()}
 
 
 def load_template(path: Path = DEFAULT_TEMPLATE, *, synth_if_missing: bool = True) -> dict[str, Any]:
@@ -68,7 +103,7 @@ def stack_spec(template: dict[str, Any]) -> StackSpec:
         logical_id: FunctionSpec(
             logical_id=logical_id,
             handler=props["Handler"],
-            environment=dict(props.get("Environment", {}).get("Variables", {})),
+            environment=local_environment(dict(props.get("Environment", {}).get("Variables", {})), resources),
         )
         for logical_id in sorted(referenced)
         if resources.get(logical_id, {}).get("Type") == "AWS::Lambda::Function"
@@ -84,6 +119,7 @@ def stack_spec(template: dict[str, Any]) -> StackSpec:
         definition=sm["Properties"]["DefinitionString"],
         event_bus_id=bus_id,
         event_bus_name=bus["Properties"]["Name"],
+        tables=table_specs(resources),
     )
 
 

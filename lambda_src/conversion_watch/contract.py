@@ -76,3 +76,10 @@ STEP_WATCH_FAILED = "Watch Failed"
 ERROR_THROTTLED = "Throttled"
 ERROR_SERVICE_UNAVAILABLE = "ServiceUnavailable"
 RETRYABLE_ERROR_NAMES = (ERROR_THROTTLED, ERROR_SERVICE_UNAVAILABLE)
+
+# -- The watch table: one small DynamoDB table, several item families -----------------------
+# (conversion_watch.watch_table documents them; the construct creates the table.)
+ENV_WATCH_TABLE_NAME = "WATCH_TABLE_NAME"
+TABLE_PARTITION_KEY = "pk"
+TABLE_SORT_KEY = "sk"
+TABLE_TTL_ATTRIBUTE = "expiresAt"  # epoch seconds; DynamoDB deletes the item some time after

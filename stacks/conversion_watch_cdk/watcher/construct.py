@@ -14,6 +14,7 @@ from conversion_watch import contract as c
 from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
+from conversion_watch_cdk.watcher.table import watch_table
 
 MAX_WATCH_LIMIT = Duration.days(c.MAX_WATCH_DAYS)
 
@@ -68,6 +69,7 @@ class ConversionWatcher(Construct):
         )
         self.event_bus = event_bus or events.EventBus(self, "EventBus", description="Conversion Watch events")
         self.event_source = event_source
+        self.table = watch_table(self)
 
         self.functions = WatcherFunctions(
             self,
@@ -77,10 +79,13 @@ class ConversionWatcher(Construct):
                 c.ENV_MAX_POLL_SECONDS: str(int(max_poll_interval.to_seconds())),
                 c.ENV_DEFAULT_MAX_WATCH_SECONDS: str(int(max_watch_time.to_seconds())),
                 c.ENV_POLLS_PER_EXECUTION: str(polls_per_execution),
+                c.ENV_WATCH_TABLE_NAME: self.table.table_name,
             },
             log_retention=log_retention,
             powertools_layer_arn=powertools_layer_arn,
         )
+
+        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
         self.log_group = logs.LogGroup(
             self, "StateMachineLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
