@@ -30,13 +30,27 @@ def kind_of_task_id(task_id: str) -> TaskKind | None:
 
 
 def start_calls() -> dict[str, tuple[TaskKind, ApiCall]]:
-    """CloudTrail event name -> (kind, call) of every call that starts a task."""
-    return {call.event_name: (k, call) for k in TASK_KINDS.values() for call in k.start_calls}
+    """CloudTrail event name -> (kind, call) of every call that starts a task (one kind each)."""
+    found: dict[str, tuple[TaskKind, ApiCall]] = {}
+    for k in TASK_KINDS.values():
+        for call in k.start_calls:
+            if call.event_name in found:
+                other = found[call.event_name][0].task_type
+                raise ValueError(f"{call.event_name} starts both {other} and {k.task_type}")
+            found[call.event_name] = (k, call)
+    return found
 
 
-def cancel_calls() -> dict[str, tuple[TaskKind, ApiCall]]:
-    """CloudTrail event name -> (kind, call) of every call that cancels a task."""
-    return {call.event_name: (k, call) for k in TASK_KINDS.values() for call in k.cancel_calls}
+def cancel_calls() -> dict[str, ApiCall]:
+    """CloudTrail event name -> call, of every call that cancels a task. One call may cancel
+    tasks of several kinds (CancelExportTask: export-i-... and export-ami-...); the task id
+    tells which (``kind_of_task_id``)."""
+    found: dict[str, ApiCall] = {}
+    for k in TASK_KINDS.values():
+        for call in k.cancel_calls:
+            if found.setdefault(call.event_name, call) != call:
+                raise ValueError(f"kinds disagree on where {call.event_name} names the task")
+    return found
 
 
 __all__ = ["TASK_KINDS", "TASK_TYPES", "ApiCall", "TaskKind", "cancel_calls", "kind", "kind_of_task_id", "start_calls"]

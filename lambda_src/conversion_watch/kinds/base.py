@@ -43,6 +43,9 @@ class TaskKind:
     raw_states: Mapping[str, str]  # service state -> normalized state
     start_calls: tuple[ApiCall, ...]
     cancel_calls: tuple[ApiCall, ...] = ()
+    # Raw states only a cancel request produces: seeing one makes a later raw "cancelled"/"deleted"
+    # end a user cancel (conversion_watch.outcome). Leave out states an error can also pass through.
+    cancel_request_states: frozenset[str] = frozenset()
     # Behaviour: client in, plain data out.
     describe: Callable[[Any, str], Any]  # (client, task_id) -> TaskSnapshot; raises named errors
     list_tasks: Callable[[Any], Iterator[dict[str, Any]]]  # client -> every raw task, paginated

@@ -146,6 +146,8 @@ KIND = TaskKind(
     list_action=OPERATION,
     raw_states=STATES,
     start_calls=(_start("ImportInstance"), _start("ImportVolume")),
+    # CancelConversionTask: "Cancels an active conversion task" -- the one way into "cancelling".
+    cancel_request_states=frozenset({"cancelling"}),
     cancel_calls=(
         ApiCall(event_source="ec2.amazonaws.com", event_name="CancelConversionTask",
                 id_path=("conversionTaskId",), section="requestParameters"),
