@@ -41,7 +41,8 @@ FREE_WHILE_IDLE = {  # type -> why it costs nothing while no task runs
     "AWS::SQS::Queue": "billed per request",
     "AWS::SNS::Topic": "billed per notification",
 }
-NO_CHARGE = "no charge for the resource itself"  # IAM, rules, permissions, queue policies, metadata
+NO_CHARGE = "no charge for the resource itself"  # IAM, rules, permissions, queue policies
+# AWS::CDK::Metadata (the CLI's version reporting) is left out: it creates nothing in the account.
 
 
 def resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -94,7 +95,7 @@ def report(template: dict[str, Any]) -> str:
     priced_types = {"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::KMS::Key"}
     out.append("free while idle:")
     out += [f"  {n} {kind}: {FREE_WHILE_IDLE.get(kind, NO_CHARGE)}"
-            for kind, n in sorted(count.items()) if kind not in priced_types]
+            for kind, n in sorted(count.items()) if kind not in priced_types and not kind.startswith("AWS::CDK::")]
     return "\n".join(out)
 
 

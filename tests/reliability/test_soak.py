@@ -4,7 +4,7 @@ errors (5 %) and failing PutEvents entries (10 %).
 Per watch: exactly one terminal event (a terminal state change, or the one
 error event its kind must fail with), none lost, none duplicated, every
 intermediate change delivered once and in order, and the execution's status
-and error. The measured figures are printed (``pytest -s``) for the README.
+and error. The measured figures are printed (``pytest -s``) for docs/reliability.md.
 """
 
 from __future__ import annotations

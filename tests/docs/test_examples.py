@@ -1,0 +1,118 @@
+"""Every code example in the docs is a file a test runs: the markdown shows the file
+(include markers) or the script's output (output markers), and each example works."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.events.models import EventPattern
+
+from conversion_watch.models import WatchRequest
+from conversion_watch_cdk.event_contract.validation import validate_event
+from docs.examples import idle_cost
+from tests.contract.stack import ROOT, synth_stack
+from tests.docs.markdown import PAGES, marked_blocks
+
+EXAMPLES = ROOT / "docs" / "examples"
+BLOCKS = [block for page in PAGES for block in marked_blocks(page)]
+
+
+def _example(name: str) -> Any:
+    return json.loads((EXAMPLES / name).read_text())
+
+
+def test_the_docs_show_examples_from_files() -> None:
+    shown = {block.target for block in BLOCKS}
+    assert {EXAMPLES / "construct_app/stacks/migration_stack.py", EXAMPLES / "events/state-change.json",
+            EXAMPLES / "rules/terminal.json", EXAMPLES / "idle_cost.py", EXAMPLES / "run_scenario.py"} <= shown
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind == "include"],
+                         ids=lambda b: f"{b.page.name}:{b.target.relative_to(ROOT)}")
+def test_an_included_block_equals_its_file(block: Any) -> None:
+    assert block.text == block.target.read_text(), f"{block.page.name} shows an outdated copy of {block.target.name}"
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind == "output"],
+                         ids=lambda b: f"{b.page.name}:{b.target.relative_to(ROOT)}")
+def test_an_output_block_is_what_the_script_prints_for_the_synthesized_stack(block: Any) -> None:
+    assert block.target == EXAMPLES / "idle_cost.py", "only idle_cost.py output is shown"
+    assert block.text == idle_cost.report(synth_stack().to_json()) + "\n", (
+        "the README's idle cost is outdated: paste `make synth && python docs/examples/idle_cost.py`")
+
+
+def test_idle_cost_prices_every_alarm_and_the_sweeper_and_sees_a_notification_key() -> None:
+    template = synth_stack().to_json()
+    alarms = sum(1 for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm")
+    rows = {name: (amount, dollars) for name, amount, dollars in idle_cost.rows(template)}
+    assert rows["CloudWatch alarms"] == (str(alarms), pytest.approx(alarms * idle_cost.ALARM))
+    assert rows["sweeper Lambda requests + duration"][0] == "2880 runs"  # rate(15 minutes), 30 days
+    with_key = idle_cost.rows(synth_stack(**{"conversionWatch:notificationEmails": "ops@example.com"}).to_json())
+    assert ("KMS key (notifications topic)", "1", idle_cost.KMS_KEY) in with_key
+    without_sweeper = idle_cost.rows(synth_stack(**{"conversionWatch:sweepMinutes": 0}).to_json())
+    assert not [name for name, _, _ in without_sweeper if name.startswith("sweeper")]
+
+
+@pytest.mark.parametrize("name", ["events/state-change.json", "events/watch-error.json"])
+def test_sample_events_match_their_schemas(name: str) -> None:
+    validate_event(_example(name))
+
+
+@pytest.mark.parametrize(
+    ("rule", "matching"),
+    [
+        ("rules/terminal.json", {"events/state-change.json"}),
+        ("rules/failures.json", {"events/watch-error.json"}),
+        ("rules/license-only.json", set()),
+    ],
+)
+def test_rule_patterns_match_exactly_the_events_they_promise(rule: str, matching: set[str]) -> None:
+    pattern = EventPattern.load((EXAMPLES / rule).read_text())
+    samples = ["events/state-change.json", "events/watch-error.json"]
+    assert {name for name in samples if pattern.matches_event(_example(name))} == matching
+
+
+def test_the_license_rule_matches_a_license_event_and_the_failure_rule_a_failed_task() -> None:
+    event = _example("events/state-change.json")
+    event["detail"].update(taskType="license-conversion", taskId="lct-0123456789abcdef", state="FAILED")
+    assert EventPattern.load((EXAMPLES / "rules/license-only.json").read_text()).matches_event(event)
+    assert EventPattern.load((EXAMPLES / "rules/failures.json").read_text()).matches_event(event)
+
+
+def test_the_execution_input_is_a_valid_watch_request() -> None:
+    WatchRequest.model_validate(_example("execution-input.json"))
+
+
+def test_the_example_scenario_plays_on_the_local_engine() -> None:
+    from docs.examples.run_scenario import play
+
+    report = play()
+    assert {e.name: (e.status, e.error) for e in report.executions} == {
+        "watch-import-i-ffvko9js": ("SUCCEEDED", None),
+        "watch-lct-0a1b2c3d4e5f6071": ("SUCCEEDED", None),
+    }
+    states = [(e["detail"]["taskId"], e["detail"]["state"]) for e in report.events]
+    assert sorted(states) == sorted([
+        ("import-i-ffvko9js", "IN_PROGRESS"), ("import-i-ffvko9js", "IN_PROGRESS"), ("import-i-ffvko9js", "COMPLETED"),
+        ("lct-0a1b2c3d4e5f6071", "IN_PROGRESS"), ("lct-0a1b2c3d4e5f6071", "COMPLETED")])
+    assert len({e["detail"]["eventId"] for e in report.events}) == len(report.events)
+    assert report.apiCalls["events:PutEvents"] > len(report.events)  # refused entries were sent again
+
+
+def test_the_construct_app_with_its_own_stacks_package_synthesizes(tmp_path: Path) -> None:
+    app_dir = EXAMPLES / "construct_app"
+    env = {**os.environ, "CDK_OUTDIR": str(tmp_path), "PYTHONPATH": ""}
+    # Run as `cdk.json` does, from the app's directory: its own `stacks` package is the one imported.
+    subprocess.run([sys.executable, "app.py"], cwd=app_dir, env=env, check=True, capture_output=True, timeout=300)
+    template = json.loads((tmp_path / "Migration.template.json").read_text())
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert types.count("AWS::Events::EventBus") == 1  # the app's own bus, none from the watcher
+    assert "AWS::StepFunctions::StateMachine" in types
+    rule = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule")
+    assert rule["Properties"]["EventPattern"]["detail"] == {"terminal": [True]}
