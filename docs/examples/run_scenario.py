@@ -1,4 +1,4 @@
-"""Play docs/examples/scenario.json from Python: polling fixed at 60 s, every third PutEvents entry refused once.
+"""Play docs/examples/scenario.json from Python: polling fixed at 5 minutes, every third PutEvents entry refused once.
 
     make synth && python -m docs.examples.run_scenario
 """
@@ -25,7 +25,7 @@ def play() -> Report:
 
     return run_scenario(
         json.loads(SCENARIO.read_text()),
-        function_env_overrides={"MIN_POLL_SECONDS": "60", "MAX_POLL_SECONDS": "60"},
+        function_env_overrides={"MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"},
         entry_fault=refuse_every_third,
     )
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -30,7 +31,8 @@ def _example(name: str) -> Any:
 def test_the_docs_show_examples_from_files() -> None:
     shown = {block.target for block in BLOCKS}
     assert {EXAMPLES / "construct_app/stacks/migration_stack.py", EXAMPLES / "events/state-change.json",
-            EXAMPLES / "rules/terminal.json", EXAMPLES / "idle_cost.py", EXAMPLES / "run_scenario.py"} <= shown
+            EXAMPLES / "rules/terminal.json", EXAMPLES / "idle_cost.py", EXAMPLES / "run_scenario.py",
+            EXAMPLES / "autostart_run.py", EXAMPLES / "service_double.py"} <= shown
 
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind == "include"],
@@ -55,8 +57,11 @@ def test_idle_cost_prices_every_alarm_and_the_sweeper_and_sees_a_notification_ke
     assert rows["sweeper Lambda requests + duration"][0] == "2880 runs"  # rate(15 minutes), 30 days
     with_key = idle_cost.rows(synth_stack(**{"conversionWatch:notificationEmails": "ops@example.com"}).to_json())
     assert ("KMS key (notifications topic)", "1", idle_cost.KMS_KEY) in with_key
-    without_sweeper = idle_cost.rows(synth_stack(**{"conversionWatch:sweepMinutes": 0}).to_json())
-    assert not [name for name, _, _ in without_sweeper if name.startswith("sweeper")]
+    hourly = copy.deepcopy(template)
+    for resource in hourly["Resources"].values():
+        if resource.get("Properties", {}).get("ScheduleExpression") == "rate(15 minutes)":
+            resource["Properties"]["ScheduleExpression"] = "rate(1 hour)"
+    assert dict((n, a) for n, a, _ in idle_cost.rows(hourly))["sweeper Lambda requests + duration"] == "720 runs"
 
 
 @pytest.mark.parametrize("name", ["events/state-change.json", "events/watch-error.json"])
@@ -116,3 +121,29 @@ def test_the_construct_app_with_its_own_stacks_package_synthesizes(tmp_path: Pat
     assert "AWS::StepFunctions::StateMachine" in types
     rule = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule")
     assert rule["Properties"]["EventPattern"]["detail"] == {"terminal": [True]}
+
+
+def test_the_soak_faults_shown_are_the_soak_scenarios() -> None:
+    assert _example("soak-faults.json") == json.loads((ROOT / "scenarios" / "soak.json").read_text())["faults"]
+
+
+def test_the_service_double_example_answers_boto3_with_the_tasks_timelines() -> None:
+    from docs.examples.service_double import states_at
+
+    before, calls = states_at(0)
+    assert before == {"import-i-ffvko9js": "active", "lct-0123456789abcdef0123456789abcdef": "IN_PROGRESS"}
+    assert calls == {"ec2:DescribeConversionTasks": 1, "license-manager:GetLicenseConversionTask": 1}
+    after, _ = states_at(10800)
+    assert after == {"import-i-ffvko9js": "completed", "lct-0123456789abcdef0123456789abcdef": "FAILED"}
+
+
+def test_the_autostart_example_starts_one_watch_per_task() -> None:
+    from docs.examples.autostart_run import play
+
+    report = play()
+    (delivery,) = report.deliveries
+    assert delivery.delivered == 1 and delivery.results[0]["outcome"] == "STARTED"
+    (sweep,) = report.sweeps
+    assert sweep.report["started"] == ["lct-0a1b2c3d4e5f6071"]  # the volume import already had its watch
+    assert {e.name: e.status for e in report.run.executions} == {
+        "watch-import-vol-ffut5xv4": "SUCCEEDED", "watch-lct-0a1b2c3d4e5f6071": "SUCCEEDED"}
