@@ -8,7 +8,7 @@ import pytest
 
 from conversion_watch.contract import TERMINAL_STATES
 from conversion_watch.kinds import TASK_KINDS
-from tests.contract.stack import ROOT
+from tests.docs.markdown import ROOT
 
 PAGE = (ROOT / "docs" / "task-kinds.md").read_text()
 
