@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ NO_CHARGE = "no charge for the resource itself"  # IAM, rules, permissions, queu
 # AWS::CDK::Metadata (the CLI's version reporting) is left out: it creates nothing in the account.
 
 
-def resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def resources(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return dict(template["Resources"])
 
 
@@ -62,7 +63,7 @@ def schedules(found: dict[str, dict[str, Any]]) -> list[tuple[int, dict[str, Any
     return runs
 
 
-def rows(template: dict[str, Any]) -> list[tuple[str, str, float]]:
+def rows(template: Mapping[str, Any]) -> list[tuple[str, str, float]]:
     found = resources(template)
     count = Counter(r["Type"] for r in found.values())
     lines = [
@@ -86,7 +87,7 @@ def rows(template: dict[str, Any]) -> list[tuple[str, str, float]]:
     return lines
 
 
-def report(template: dict[str, Any]) -> str:
+def report(template: Mapping[str, Any]) -> str:
     priced = rows(template)
     out = [f"{'always-on cost':38} {'count':>9} {'$/month':>8}"]
     out += [f"{name:38} {amount:>9} {dollars:8.2f}" for name, amount, dollars in priced]

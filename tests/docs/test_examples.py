@@ -57,7 +57,7 @@ def test_idle_cost_prices_every_alarm_and_the_sweeper_and_sees_a_notification_ke
     assert rows["sweeper Lambda requests + duration"][0] == "2880 runs"  # rate(15 minutes), 30 days
     with_key = idle_cost.rows(synth_stack(**{"conversionWatch:notificationEmails": "ops@example.com"}).to_json())
     assert ("KMS key (notifications topic)", "1", idle_cost.KMS_KEY) in with_key
-    hourly = copy.deepcopy(template)
+    hourly = copy.deepcopy(dict(template))
     for resource in hourly["Resources"].values():
         if resource.get("Properties", {}).get("ScheduleExpression") == "rate(15 minutes)":
             resource["Properties"]["ScheduleExpression"] = "rate(1 hour)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.contract.stack import synth_stack
@@ -9,7 +10,7 @@ from tests.contract.stack import synth_stack
 RETAINED_ON_PURPOSE = {"AWS::KMS::Key"}  # README, "Destroy": CDK's default for keys
 
 
-def _retained(template: dict[str, Any]) -> dict[str, str]:
+def _retained(template: Mapping[str, Any]) -> dict[str, str]:
     return {name: r["Type"] for name, r in template["Resources"].items()
             if r.get("DeletionPolicy", "Delete") != "Delete" or r.get("UpdateReplacePolicy", "Delete") != "Delete"}
 
