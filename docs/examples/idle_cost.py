@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,14 +37,13 @@ FREE_WHILE_IDLE = {  # type -> why it costs nothing while no task runs
     "AWS::Events::EventBus": "billed per event published",
     "AWS::Events::Archive": "billed per GB archived and GB-month stored",
     "AWS::EventSchemas::Registry": "free (schema discovery is off)",
-    "AWS::EventSchemas::Schema": "free",
+    "AWS::EventSchemas::Schema": "free (schema discovery is off)",
     "AWS::DynamoDB::Table": "on-demand: billed per request and GB-month (25 GB free)",
     "AWS::Logs::LogGroup": "billed per GB ingested and stored",
     "AWS::SQS::Queue": "billed per request",
     "AWS::SNS::Topic": "billed per notification",
 }
 NO_CHARGE = "no charge for the resource itself"  # IAM, rules, permissions, queue policies
-# AWS::CDK::Metadata (the CLI's version reporting) is left out: it creates nothing in the account.
 
 
 def resources(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -94,9 +94,13 @@ def report(template: Mapping[str, Any]) -> str:
     out.append(f"{'total while idle (before free tiers)':38} {'':>9} {sum(d for _, _, d in priced):8.2f}")
     count = Counter(r["Type"] for r in resources(template).values())
     priced_types = {"AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::KMS::Key"}
+    free: dict[str, list[str]] = {}  # why -> "n Type" (AWS::CDK::Metadata creates nothing in the account)
+    for kind, n in sorted(count.items()):
+        if kind not in priced_types and not kind.startswith("AWS::CDK::"):
+            free.setdefault(FREE_WHILE_IDLE.get(kind, NO_CHARGE), []).append(f"{n} {kind.removeprefix('AWS::')}")
     out.append("free while idle:")
-    out += [f"  {n} {kind}: {FREE_WHILE_IDLE.get(kind, NO_CHARGE)}"
-            for kind, n in sorted(count.items()) if kind not in priced_types and not kind.startswith("AWS::CDK::")]
+    for why, kinds in free.items():
+        out += textwrap.wrap(f"{why}: {', '.join(kinds)}", width=96, initial_indent="  ", subsequent_indent="    ")
     return "\n".join(out)
 
 

@@ -1,13 +1,20 @@
-"""Rewrite every `<!-- include: PATH -->` block in README.md, CHANGELOG.md and docs/*.md from its file.
+"""Rewrite every `<!-- include: PATH -->` block in README.md, CHANGELOG.md and docs/*.md from its file,
+and every `<!-- output: SCRIPT -->` block from what `python SCRIPT` prints (it reads cdk.out: synth first).
 
-    python -m tests.docs.sync_includes
-
-Output blocks (`<!-- output: ... -->`) are left alone: paste what the script prints.
+    make synth && python -m tests.docs.sync_includes
 """
 
 from __future__ import annotations
 
-from tests.docs.markdown import PAGES, marked_blocks
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.docs.markdown import PAGES, ROOT, marked_blocks
+
+
+def _printed(script: Path) -> str:
+    return subprocess.run([sys.executable, str(script)], cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
 def sync() -> list[str]:
@@ -15,9 +22,9 @@ def sync() -> list[str]:
     for page in PAGES:
         text = page.read_text()
         for block in marked_blocks(page):
-            current = block.target.read_text()
-            if block.kind == "include" and block.text != current:
-                marker = f"<!-- include: {block.target.relative_to(page.parent.resolve())} -->\n"
+            current = block.target.read_text() if block.kind == "include" else _printed(block.target)
+            if block.text != current:
+                marker = f"<!-- {block.kind}: {block.target.relative_to(page.parent.resolve())} -->\n"
                 start = text.index("\n", text.index(marker) + len(marker)) + 1  # after the opening fence
                 text = text[:start] + current + text[start + len(block.text):]
                 changed.append(f"{page.name}: {block.target.name}")

@@ -64,7 +64,10 @@ def test_idle_cost_prices_every_alarm_and_the_sweeper_and_sees_a_notification_ke
     assert dict((n, a) for n, a, _ in idle_cost.rows(hourly))["sweeper Lambda requests + duration"] == "720 runs"
 
 
-@pytest.mark.parametrize("name", ["events/state-change.json", "events/watch-error.json"])
+SAMPLE_EVENTS = ["events/state-change.json", "events/watch-error.json", "events/license-completed.json"]
+
+
+@pytest.mark.parametrize("name", SAMPLE_EVENTS)
 def test_sample_events_match_their_schemas(name: str) -> None:
     validate_event(_example(name))
 
@@ -72,21 +75,19 @@ def test_sample_events_match_their_schemas(name: str) -> None:
 @pytest.mark.parametrize(
     ("rule", "matching"),
     [
-        ("rules/terminal.json", {"events/state-change.json"}),
+        ("rules/terminal.json", {"events/state-change.json", "events/license-completed.json"}),
         ("rules/failures.json", {"events/watch-error.json"}),
-        ("rules/license-only.json", set()),
+        ("rules/license-only.json", {"events/license-completed.json"}),
     ],
 )
 def test_rule_patterns_match_exactly_the_events_they_promise(rule: str, matching: set[str]) -> None:
     pattern = EventPattern.load((EXAMPLES / rule).read_text())
-    samples = ["events/state-change.json", "events/watch-error.json"]
-    assert {name for name in samples if pattern.matches_event(_example(name))} == matching
+    assert {name for name in SAMPLE_EVENTS if pattern.matches_event(_example(name))} == matching
 
 
-def test_the_license_rule_matches_a_license_event_and_the_failure_rule_a_failed_task() -> None:
-    event = _example("events/state-change.json")
-    event["detail"].update(taskType="license-conversion", taskId="lct-0123456789abcdef", state="FAILED")
-    assert EventPattern.load((EXAMPLES / "rules/license-only.json").read_text()).matches_event(event)
+def test_the_failure_rule_matches_a_failed_task() -> None:
+    event = _example("events/license-completed.json")
+    event["detail"].update(state="FAILED", serviceState="FAILED")
     assert EventPattern.load((EXAMPLES / "rules/failures.json").read_text()).matches_event(event)
 
 
