@@ -148,3 +148,26 @@ def test_the_autostart_example_starts_one_watch_per_task() -> None:
     assert sweep.report["started"] == ["lct-0a1b2c3d4e5f6071"]  # the volume import already had its watch
     assert {e.name: e.status for e in report.run.executions} == {
         "watch-import-vol-ffut5xv4": "SUCCEEDED", "watch-lct-0a1b2c3d4e5f6071": "SUCCEEDED"}
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [("events/state-change.json", "notifications/state-change.txt"),
+     ("events/watch-error.json", "notifications/watch-error.txt")],
+)
+def test_the_notification_examples_are_what_the_templates_write_for_the_sample_events(event: str, message: str) -> None:
+    from conversion_watch_cdk.notifications.messages import (
+        STATE_CHANGE_PATHS,
+        WATCH_ERROR_PATHS,
+        WATCH_ERROR_TEMPLATE,
+        outcome_template,
+    )
+    from tests.operations.test_notifications import fill
+
+    sample = _example(event)
+    detail = sample["detail"]
+    if "errorCode" in detail:
+        text = fill(WATCH_ERROR_TEMPLATE, WATCH_ERROR_PATHS, sample)
+    else:
+        text = fill(outcome_template(detail["taskType"], detail["state"]), STATE_CHANGE_PATHS, sample)
+    assert text + "\n" == (EXAMPLES / message).read_text()
