@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from conversion_watch.cloudtrail import RejectedEvent, task_from_event
-from conversion_watch.kinds import cancel_calls, kind_of_task_id
-from localrun.autostart import ApiCall, run_autostart
+from conversion_watch.kinds import cancel_calls, kind_of_task_id, vmie
+from localrun.autostart import ApiCall, Sweep, run_autostart
 from tests.autostart import samples
 
 pytestmark = pytest.mark.slow
@@ -67,3 +67,30 @@ def test_cancel_calls_name_the_task_and_its_kind(event, task_type) -> None:
 def test_cancel_calls_start_no_watch() -> None:
     with pytest.raises(RejectedEvent, match="UnsupportedCall"):
         task_from_event(samples.cancel_import_task_event())
+
+
+def test_the_sweep_starts_the_running_tasks_of_each_new_kind_with_one_paginated_read_per_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(vmie, "PAGE_SIZE", 2)  # 3 tasks of a paged kind: 2 pages
+    tasks, running = [], []
+    for task_type, task_id, _ in EVENTS:
+        prefix = task_id.rsplit("-", 1)[0]
+        for n, final in enumerate(("completed", None, None)):
+            other = f"{prefix}-{n:017x}"
+            timeline = [{"at": 0, "state": "active"}, {"at": 900 + n, "state": "completed"}]
+            if final:
+                timeline = [{"at": 0, "state": final}]
+            else:
+                running.append(other)
+            tasks.append({"taskType": task_type, "taskId": other, "timeline": timeline})
+
+    report = run_autostart({"tasks": tasks}, sweeps=[Sweep(60)])
+
+    [sweep] = report.sweeps
+    assert sorted(sweep.report["started"]) == sorted(running)
+    assert {name: n for name, n in sweep.calls.items() if name.startswith("ec2:")} == {
+        "ec2:DescribeConversionTasks": 1, "ec2:DescribeImportImageTasks": 2, "ec2:DescribeImportSnapshotTasks": 2,
+        "ec2:DescribeExportImageTasks": 2, "ec2:DescribeExportTasks": 1}
+    terminal = [e["detail"]["taskId"] for e in report.run.events if e["detail"]["terminal"]]
+    assert sorted(terminal) == sorted(running)
