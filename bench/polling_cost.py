@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversion_watch.kinds import kind
 from localrun.engine import run_scenario
 from localrun.report import Report
 
@@ -33,6 +34,13 @@ class Lifecycle:
     seconds: int
 
     def task(self) -> dict[str, Any]:
+        if self.task_type == "ec2-import-image":
+            # The sub-step in StatusMessage changes six times (each publishes); Progress rises with it.
+            steps = ["pending", "validating", "converting", "updating", "booting", "preparing ami"]
+            timeline = [{"at": self.seconds * n // len(steps), "state": "active", "statusMessage": step,
+                         "progress": str(5 + 90 * n // len(steps))} for n, step in enumerate(steps)]
+            timeline.append({"at": self.seconds, "state": "completed", "imageId": "ami-0123456789abcdef0"})
+            return {"taskType": self.task_type, "taskId": self.task_id, "timeline": timeline}
         if self.task_type == "license-conversion":
             timeline = [{"at": 0, "state": "IN_PROGRESS"}, {"at": self.seconds, "state": "SUCCEEDED"}]
             return {"taskType": self.task_type, "taskId": self.task_id, "timeline": timeline}
@@ -56,6 +64,7 @@ LIFECYCLES = [
     Lifecycle("EC2 import 20 min", "ec2-conversion", "import-i-bench0020m", 20 * 60),
     Lifecycle("EC2 import 3 h", "ec2-conversion", "import-i-bench0003h", 3 * 3600),
     Lifecycle("EC2 import 12 h", "ec2-conversion", "import-i-bench0012h", 12 * 3600),
+    Lifecycle("Image import 2 h", "ec2-import-image", "import-ami-bench0000000002h", 2 * 3600),
     Lifecycle("License 5 min", "license-conversion", "lct-bench00000005m", 5 * 60),
     Lifecycle("License 45 min", "license-conversion", "lct-bench00000045m", 45 * 60),
 ]
@@ -111,8 +120,7 @@ def measure(lifecycle: Lifecycle, schedule: str) -> Row:
     started = time.perf_counter()
     report = run_scenario(lifecycle.scenario(), function_env_overrides=SCHEDULES[schedule] or None)
     wall = time.perf_counter() - started
-    operation = ("ec2:DescribeConversionTasks" if lifecycle.task_type == "ec2-conversion"
-                 else "license-manager:GetLicenseConversionTask")
+    operation = kind(lifecycle.task_type).describe_action
     delays = detection_delays(lifecycle, report)
     return Row(
         lifecycle=lifecycle,

@@ -19,7 +19,18 @@ from convwatch import render
 from convwatch.deployment import DEFAULT_STACK, locate, open_session
 from convwatch.errors import CliError
 
-TASK_TYPES = ("ec2-conversion", "license-conversion")
+
+def _task_types() -> tuple[str, ...]:
+    """The registry's task types (conversion_watch.kinds); without the runtime package, the
+    watcher's validate step is left to refuse an unknown type."""
+    try:
+        from conversion_watch.kinds import TASK_TYPES as registered
+    except ImportError:
+        return ()
+    return registered
+
+
+TASK_TYPES = _task_types()
 
 
 def _options(*, in_subcommand: bool) -> argparse.ArgumentParser:
@@ -40,8 +51,9 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     start = commands.add_parser("start", parents=[common], help="start watching a conversion task (idempotent)")
-    start.add_argument("task_type", metavar="TASK_TYPE", choices=TASK_TYPES, help=" or ".join(TASK_TYPES))
-    start.add_argument("task_id", metavar="TASK_ID", help="e.g. import-i-ffvko9js, lct-0123...")
+    start.add_argument("task_type", metavar="TASK_TYPE", choices=TASK_TYPES or None,
+                       help=", ".join(TASK_TYPES) or "the task's type")
+    start.add_argument("task_id", metavar="TASK_ID", help="e.g. import-ami-1234567890abcdef0, lct-0123...")
     status = commands.add_parser("status", parents=[common], help="last known state of a task's watch")
     status.add_argument("task_id", metavar="TASK_ID")
     commands.add_parser("list", parents=[common], help="running watches")

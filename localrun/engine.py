@@ -27,6 +27,7 @@ from unittest import mock
 import boto3
 from botocore.exceptions import ClientError
 
+from conversion_watch.kinds import TASK_KINDS
 from localrun import events as local_events
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
@@ -57,7 +58,8 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 STATE_MACHINE_NAME = "ConversionWatch-Watcher"
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-TRACKED_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask", "events:PutEvents")
+# Every kind's per-task describe (from the registry of kinds) and PutEvents: reported even when 0.
+TRACKED_CALLS = (*sorted({k.describe_action for k in TASK_KINDS.values()}), "events:PutEvents")
 # The Lambda runtime sets these; Powertools reads them. There is no X-Ray
 # daemon here, so tracing is off.
 LOCAL_RUNTIME_ENV = {

@@ -14,7 +14,9 @@ class _Model(BaseModel):
 
 
 class Progress(_Model):
-    """EC2 only: bytes converted over the disk image size (all volumes summed)."""
+    """How far the task is. ``ec2-conversion``: bytes converted over the disk image size (all
+    volumes summed). VM Import/Export image and snapshot tasks: ``percent`` only, the service's
+    ``Progress`` percent string read as a number."""
 
     bytesConverted: int | None = None
     totalBytes: int | None = None
@@ -34,7 +36,10 @@ class VolumeFacts(_Model):
 class TaskFacts(_Model):
     """Useful raw fields of the task, as the service reported them."""
 
-    conversionType: Literal["ImportInstance", "ImportVolume", "LicenseConversion"] | None = None
+    conversionType: Literal[
+        "ImportInstance", "ImportVolume", "LicenseConversion",
+        "ImportImage", "ImportSnapshot", "ExportImage", "CreateInstanceExportTask",
+    ] | None = None
     description: str | None = None
     instanceId: str | None = None
     platform: str | None = None
@@ -47,3 +52,18 @@ class TaskFacts(_Model):
     startTime: datetime | None = None
     endTime: datetime | None = None
     licenseConversionTime: datetime | None = None
+    # VM Import/Export image, snapshot and export tasks: the resulting ids and where the data is.
+    imageId: str | None = None
+    snapshotId: str | None = None
+    snapshotIds: list[str] = Field(default_factory=list)
+    s3Bucket: str | None = None
+    s3Key: str | None = None
+    s3Prefix: str | None = None
+    diskImageFormat: str | None = None
+    diskImageSize: float | None = None
+    containerFormat: str | None = None
+    targetEnvironment: str | None = None
+    architecture: str | None = None
+    licenseType: str | None = None
+    bootMode: str | None = None
+    encrypted: bool | None = None

@@ -26,11 +26,15 @@ THROTTLING_CODES = frozenset(
 ACCESS_CODES = frozenset(
     {"UnauthorizedOperation", "AuthFailure", "AccessDeniedException", "AuthorizationException", "AccessDenied"}
 )
+# EC2's error-code reference lists InvalidExportTaskID.NotFound / .Malformed for export tasks
+# (export-i-..., export-ami-...). It lists no code of its own for import image/snapshot tasks: an
+# unknown import-ami-/import-snap- id is assumed to answer like a conversion task id, and an empty
+# result is TaskNotFound whatever the code (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
 NOT_FOUND_CODES = frozenset(
-    {"InvalidConversionTaskId", "InvalidConversionTaskId.NotFound", "ResourceNotFoundException",
-     "InvalidParameterValueException"}
+    {"InvalidConversionTaskId", "InvalidConversionTaskId.NotFound", "InvalidExportTaskID.NotFound",
+     "ResourceNotFoundException", "InvalidParameterValueException"}
 )
-MALFORMED_CODES = frozenset({"InvalidConversionTaskId.Malformed"})
+MALFORMED_CODES = frozenset({"InvalidConversionTaskId.Malformed", "InvalidExportTaskID.Malformed"})
 
 
 def translate(error: Exception, *, operation: str, task_id: str) -> Exception:

@@ -3,8 +3,10 @@
 Cost per sweep, whatever the number of tasks:
 
 * per task kind: one paginated read of every task (``TaskKind.list_tasks``:
-  ``DescribeConversionTasks`` without ids, which has no pagination;
-  ``ListLicenseConversionTasks`` plus one call per further page).
+  ``DescribeConversionTasks`` and ``DescribeExportTasks`` without ids, which have
+  no pagination; ``ListLicenseConversionTasks``, ``DescribeImportImageTasks``,
+  ``DescribeImportSnapshotTasks`` and ``DescribeExportImageTasks`` plus one call
+  per further page).
 * Step Functions: one ``ListExecutions`` of RUNNING watches (plus pages of
   1,000), then one ``StartExecution`` only per running task without a running
   watch. A task whose watch already ended (e.g. timed out) gets a refused

@@ -1,5 +1,6 @@
-"""``ConversionTaskDouble``: EC2 ``DescribeConversionTasks`` and License Manager's
-conversion-task reads, answered from a scenario timeline inside moto.
+"""``ConversionTaskDouble``: EC2's task describes (``DescribeConversionTasks`` and the VM
+Import/Export image, snapshot and export describes, ``ec2_operations.OPERATIONS``) and License
+Manager's conversion-task reads, answered from a scenario timeline inside moto.
 
 moto routes every botocore request through one ``BotocoreStubber``
 (``moto.core.models.botocore_stubber``, a ``before-send`` handler; its
@@ -21,7 +22,7 @@ from typing import Any
 
 from moto.core.utils import get_equivalent_url_in_aws_domain
 
-from localrun.services import ec2_service, ec2_wire, license_service, license_wire
+from localrun.services import ec2_operations, ec2_wire, license_service, license_wire
 from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault
 from localrun.services.scenario import parse_tasks
 from localrun.services.shapes import ResponseShapeError, validate_error, validate_output
@@ -102,27 +103,23 @@ class ConversionTaskDouble:
         body = _text(request.body)
         if service == EC2:
             params = ec2_wire.parse_form(body)
-            if params.get("Action") != [ec2_service.OPERATION]:
+            action = params.get("Action", [""])[0]
+            if action not in ec2_operations.OPERATIONS:
                 return None
-            return self._ec2(params, region)
+            return self._ec2(action, params, region)
         operation = license_wire.operation(request.headers.get("X-Amz-Target"))
         if operation not in _LICENSE_OPERATIONS:
             return None  # moto has no License Manager: it answers "not yet implemented"
         return self._license(operation, body, region)
 
-    def _ec2(self, params: dict[str, list[str]], region: str) -> Response:
-        operation = ec2_service.OPERATION
+    def _ec2(self, operation: str, params: dict[str, list[str]], region: str) -> Response:
         request_id = str(uuid.uuid4())
         try:
             self._count_and_inject(EC2, operation)
             if ec2_wire.bool_param(params, "DryRun"):
                 raise ServiceFault("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
-            result = ec2_service.describe_conversion_tasks(
-                self.tasks,
-                ids=ec2_wire.list_param(params, "ConversionTaskId"),
-                seconds=self.seconds_since_epoch(),
-                epoch=self.epoch,
-                region=region,
+            result = ec2_operations.OPERATIONS[operation](
+                self.tasks, params, seconds=self.seconds_since_epoch(), epoch=self.epoch, region=region
             )
         except ServiceFault as fault:
             return fault.status, ec2_wire.HEADERS, ec2_wire.error_xml(fault.code, fault.message, request_id)

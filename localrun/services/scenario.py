@@ -2,8 +2,9 @@
 
 A task exists from its first timeline entry's ``at`` (seconds after the
 simulated epoch); at time ``t`` it is in the state of the last entry with
-``at <= t``. ``bytesConverted`` and ``size`` carry over to later entries that
-omit them; ``statusMessage`` belongs to its entry only.
+``at <= t``. ``bytesConverted`` and ``size`` (conversion tasks) and ``imageId`` /
+``snapshotId`` (VM Import/Export results) carry over to later entries that omit them;
+``statusMessage`` and ``progress`` belong to their entry only.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ _EC2_KEYS = _COMMON_KEYS | {
 }
 _LICENSE_KEYS = _COMMON_KEYS | {"resourceArn", "sourceUsageOperation", "destinationUsageOperation"}
 _ENTRY_KEYS = {"at", "state", "statusMessage", "bytesConverted", "size"}
+_VMIE_ENTRY_KEYS = {"at", "state", "statusMessage", "progress", "imageId", "snapshotId"}
 _VOLUME_KEYS = {"volumeId", "volumeSize", "imageSize", "format", "availabilityZone", "description"}
 
 
@@ -60,6 +62,9 @@ class Entry:
     status_message: str | None
     bytes_converted: tuple[int, ...] | None  # one figure per volume (EC2 only)
     size: tuple[int, ...] | None
+    progress: str | None = None  # VM Import/Export: the service's percent string
+    image_id: str | None = None
+    snapshot_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,14 @@ def parse_tasks(tasks: Any) -> dict[str, Task]:
 def _parse_task(raw: Any, where: str) -> Task:
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: a task must be an object")
+    from localrun.services import vmie_scenario  # it builds on this module's parsers
+
     task_type = raw.get("taskType")
+    if task_type in vmie_scenario.TASK_TYPES:
+        return vmie_scenario.parse_task(raw, where)
     if task_type not in (EC2, LICENSE):
-        raise ScenarioError(f"{where}: taskType must be {EC2!r} or {LICENSE!r}, got {task_type!r}")
+        known = [EC2, LICENSE, *vmie_scenario.TASK_TYPES]
+        raise ScenarioError(f"{where}: taskType must be one of {known}, got {task_type!r}")
     _no_unknown_keys(raw, _EC2_KEYS if task_type == EC2 else _LICENSE_KEYS, where)
     task_id = raw.get("taskId")
     if not isinstance(task_id, str):
@@ -196,17 +206,18 @@ def _parse_volume(raw: Any, task_id: str, index: int, zone: str, where: str) -> 
 
 
 def _parse_timeline(
-    raw: Any, states: tuple[str, ...], terminal: frozenset[str], volumes: int, where: str
+    raw: Any, states: tuple[str, ...], terminal: frozenset[str], volumes: int, where: str, *, vmie: bool = False
 ) -> tuple[Entry, ...]:
     if not isinstance(raw, list) or not raw:
         raise ScenarioError(f"{where}: timeline must be a non-empty list")
     entries: list[Entry] = []
     carried: dict[str, tuple[int, ...] | None] = {"bytesConverted": None, "size": None}
+    results: dict[str, str | None] = {"imageId": None, "snapshotId": None}
     for index, item in enumerate(raw):
         at_where = f"{where}.timeline[{index}]"
         if not isinstance(item, dict):
             raise ScenarioError(f"{at_where}: an entry must be an object")
-        _no_unknown_keys(item, _ENTRY_KEYS, at_where)
+        _no_unknown_keys(item, _VMIE_ENTRY_KEYS if vmie else _ENTRY_KEYS, at_where)
         raw_at = item.get("at")
         if isinstance(raw_at, bool) or not isinstance(raw_at, int | float) or not 0 <= raw_at < math.inf:
             raise ScenarioError(f"{at_where}: at must be seconds >= 0")
@@ -226,8 +237,28 @@ def _parse_timeline(
                 if not volumes:
                     raise ScenarioError(f"{at_where}: {key} is an EC2 figure; License Manager reports none")
                 carried[key] = _figures(item[key], volumes, f"{at_where}.{key}")
-        entries.append(Entry(at, state, message, carried["bytesConverted"], carried["size"]))
+        for key in results:
+            if key in item:
+                results[key] = _string(item[key], f"{at_where}.{key}")
+        progress = _percent(item.get("progress"), f"{at_where}.progress")
+        entries.append(Entry(at, state, message, carried["bytesConverted"], carried["size"], progress,
+                             results["imageId"], results["snapshotId"]))
     return tuple(entries)
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{where}: a non-empty string is required")
+    return value
+
+
+def _percent(value: Any, where: str) -> str | None:
+    """``progress`` is the service's own percent string, e.g. "35"."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isdigit() or not 0 <= int(value) <= 100:
+        raise ScenarioError(f"{where}: progress is a percent string from \"0\" to \"100\", got {value!r}")
+    return value
 
 
 def _figures(value: Any, volumes: int, where: str) -> tuple[int, ...]:

@@ -49,3 +49,12 @@ def license_pages(tasks: list[dict[str, Any]], page_size: int) -> list[tuple[dic
             request["NextToken"] = f"page-{index}"
         pages.append((response, request))
     return pages
+
+
+# The VM Import/Export kinds' list calls (registry order, after DescribeConversionTasks), with no tasks.
+EMPTY_VMIE_LISTINGS = [
+    ("describe_import_image_tasks", {"ImportImageTasks": []}, {"MaxResults": 500}),
+    ("describe_import_snapshot_tasks", {"ImportSnapshotTasks": []}, {"MaxResults": 500}),
+    ("describe_export_image_tasks", {"ExportImageTasks": []}, {"MaxResults": 500}),
+    ("describe_export_tasks", {"ExportTasks": []}, {}),
+]

@@ -128,3 +128,63 @@ def failed_call(event: dict[str, Any]) -> dict[str, Any]:
 def cancel_conversion_event(task_id: str = VOLUME_TASK) -> dict[str, Any]:
     return _envelope("aws.ec2", _record(event_source="ec2.amazonaws.com", event_name="CancelConversionTask",
                                         request={"conversionTaskId": task_id}, response={"_return": True}))
+
+
+# VM Import/Export calls. No real CloudTrail record of these was found: the responseElements
+# follow the query API's XML element names (lowerCamel), as CloudTrail renders EC2 responses.
+IMAGE_TASK = "import-ami-0123456789abcdef0"
+SNAPSHOT_TASK = "import-snap-0123456789abcdef0"
+EXPORT_IMAGE_TASK = "export-ami-0123456789abcdef0"
+EXPORT_INSTANCE_TASK = "export-i-0123456789abcdef0"
+
+
+def _ec2(event_name: str, request: dict[str, Any], response: Any) -> dict[str, Any]:
+    return _envelope("aws.ec2", _record(event_source="ec2.amazonaws.com", event_name=event_name,
+                                        request=request, response=response))
+
+
+def import_image_event(task_id: str = IMAGE_TASK) -> dict[str, Any]:
+    request = {"diskContainerSet": {"items": [{"format": "OVA", "userBucket": {"s3Bucket": "my-import-bucket",
+                                                                              "s3Key": "vms/web.ova"}}]}}
+    response = {"requestId": str(uuid.uuid4()), "importTaskId": task_id, "status": "active",
+                "statusMessage": "pending", "progress": "1", "licenseType": "BYOL"}
+    return _ec2("ImportImage", request, response)
+
+
+def import_snapshot_event(task_id: str = SNAPSHOT_TASK) -> dict[str, Any]:
+    request = {"diskContainer": {"format": "VMDK", "userBucket": {"s3Bucket": "my-import-bucket",
+                                                                 "s3Key": "vms/disk1.vmdk"}}}
+    response = {"requestId": str(uuid.uuid4()), "importTaskId": task_id,
+                "snapshotTaskDetail": {"status": "active", "statusMessage": "pending", "progress": "3"}}
+    return _ec2("ImportSnapshot", request, response)
+
+
+def export_image_event(task_id: str = EXPORT_IMAGE_TASK) -> dict[str, Any]:
+    request = {"imageId": "ami-0123456789abcdef0", "diskImageFormat": "VMDK",
+               "s3ExportLocation": {"s3Bucket": "my-export-bucket", "s3Prefix": "exports/"}}
+    response = {"requestId": str(uuid.uuid4()), "exportImageTaskId": task_id, "imageId": "ami-0123456789abcdef0",
+                "status": "active", "progress": "0", "diskImageFormat": "VMDK",
+                "s3ExportLocation": {"s3Bucket": "my-export-bucket", "s3Prefix": "exports/"}}
+    return _ec2("ExportImage", request, response)
+
+
+def create_instance_export_task_event(task_id: str = EXPORT_INSTANCE_TASK) -> dict[str, Any]:
+    request = {"instanceId": "i-0123456789abcdef0", "targetEnvironment": "vmware",
+               "exportToS3": {"diskImageFormat": "VMDK", "containerFormat": "ova", "s3Bucket": "my-export-bucket",
+                              "s3Prefix": "vms/"}}
+    response = {"requestId": str(uuid.uuid4()), "exportTask": {
+        "exportTaskId": task_id, "state": "active",
+        "instanceExport": {"instanceId": "i-0123456789abcdef0", "targetEnvironment": "vmware"},
+        "exportToS3": {"diskImageFormat": "VMDK", "containerFormat": "ova", "s3Bucket": "my-export-bucket",
+                       "s3Key": f"vms/{task_id}.ova"}}}
+    return _ec2("CreateInstanceExportTask", request, response)
+
+
+def cancel_import_task_event(task_id: str = IMAGE_TASK) -> dict[str, Any]:
+    return _ec2("CancelImportTask", {"importTaskId": task_id, "cancelReason": "no longer needed"},
+                {"requestId": str(uuid.uuid4()), "importTaskId": task_id, "previousState": "active",
+                 "state": "deleting"})
+
+
+def cancel_export_task_event(task_id: str = EXPORT_INSTANCE_TASK) -> dict[str, Any]:
+    return _ec2("CancelExportTask", {"exportTaskId": task_id}, {"requestId": str(uuid.uuid4()), "_return": True})

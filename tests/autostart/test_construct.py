@@ -37,7 +37,8 @@ def test_api_call_rule_lives_on_the_default_bus_and_matches_successful_creations
         "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {
             "eventSource": ["ec2.amazonaws.com", "license-manager.amazonaws.com"],
-            "eventName": ["CreateLicenseConversionTaskForResource", "ImportInstance", "ImportVolume"],
+            "eventName": ["CreateInstanceExportTask", "CreateLicenseConversionTaskForResource", "ExportImage",
+                          "ImportImage", "ImportInstance", "ImportSnapshot", "ImportVolume"],
             "errorCode": [{"exists": False}],
         },
     }
@@ -78,6 +79,10 @@ def test_sweeper_lists_with_wildcards_only_where_no_resource_level_permission_ex
     wildcard = sorted(a for s in statements if s["Resource"] == "*" for a in _actions(s))
     assert wildcard == [
         "ec2:DescribeConversionTasks",
+        "ec2:DescribeExportImageTasks",
+        "ec2:DescribeExportTasks",
+        "ec2:DescribeImportImageTasks",
+        "ec2:DescribeImportSnapshotTasks",
         "license-manager:ListLicenseConversionTasks",
         "xray:PutTelemetryRecords",
         "xray:PutTraceSegments",

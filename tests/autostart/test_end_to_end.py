@@ -15,6 +15,9 @@ from localrun.autostart import ApiCall, AutostartReport, Sweep, run_autostart
 from tests.autostart import samples
 
 pytestmark = pytest.mark.slow
+# The VM Import/Export kinds have no task in these scenarios: one page each.
+NEW_KINDS_LIST_CALLS = {"ec2:DescribeImportImageTasks": 1, "ec2:DescribeImportSnapshotTasks": 1,
+                        "ec2:DescribeExportImageTasks": 1, "ec2:DescribeExportTasks": 1}
 
 
 def ec2_task(task_id: str, *, done_at: float = 1800, final: str = "completed") -> dict[str, Any]:
@@ -95,13 +98,14 @@ def test_sweep_starts_exactly_the_unwatched_running_tasks_with_one_list_call_per
     assert sorted(first.report["started"]) == sorted(ec2_ids[10:] + license_ids[10:])
     assert first.calls == {
         "ec2:DescribeConversionTasks": 1,  # without ids: every task, one call
+        **NEW_KINDS_LIST_CALLS,
         "license-manager:ListLicenseConversionTasks": 3,  # one list, three pages
         "states:ListExecutions": 1,
         "states:StartExecution": 30,
     }
     assert second.report["started"] == [] and second.report["skippedRunningWatches"] == 50
     assert second.calls == {"ec2:DescribeConversionTasks": 1, "license-manager:ListLicenseConversionTasks": 3,
-                            "states:ListExecutions": 1}
+                            "states:ListExecutions": 1, **NEW_KINDS_LIST_CALLS}
     assert len(report.run.executions) == 50
     assert {e.status for e in report.run.executions} == {"SUCCEEDED"}
     for task_id in ec2_ids + license_ids:

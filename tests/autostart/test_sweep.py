@@ -29,8 +29,14 @@ def count_calls(client: Any) -> Counter[str]:
 def queue_listing(stub: Callable[[str], Stubber], ec2: list[dict[str, Any]], licenses: list[dict[str, Any]],
                   page_size: int = 10) -> None:
     stub("ec2").add_response("describe_conversion_tasks", {"ConversionTasks": ec2}, {})
+    queue_empty_vmie_listings(stub)
     for response, request in fleet.license_pages(licenses, page_size):
         stub("license-manager").add_response("list_license_conversion_tasks", response, request)
+
+
+def queue_empty_vmie_listings(stub: Callable[[str], Stubber]) -> None:
+    for method, response, request in fleet.EMPTY_VMIE_LISTINGS:
+        stub("ec2").add_response(method, response, request)
 
 
 def build_fleet() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -105,6 +111,7 @@ def test_one_service_failing_to_list_does_not_stop_the_other(
 ) -> None:
     stub("ec2").add_client_error("describe_conversion_tasks", service_error_code="UnauthorizedOperation",
                                  http_status_code=403)
+    queue_empty_vmie_listings(stub)
     stub("license-manager").add_response(
         "list_license_conversion_tasks",
         {"LicenseConversionTasks": [fleet.license_task(fleet.license_task_id(1), "IN_PROGRESS")]},

@@ -73,6 +73,10 @@ def test_report_counts_api_calls_transitions_and_history() -> None:
 
     assert report.apiCalls == {
         "ec2:DescribeConversionTasks": 0,
+        "ec2:DescribeExportImageTasks": 0,
+        "ec2:DescribeExportTasks": 0,
+        "ec2:DescribeImportImageTasks": 0,
+        "ec2:DescribeImportSnapshotTasks": 0,
         "license-manager:GetLicenseConversionTask": 1,
         "events:PutEvents": 1,
     }

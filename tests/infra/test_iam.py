@@ -1,4 +1,4 @@
-"""IAM of the watcher: the two describe actions on ``*`` (no resource-level
+"""IAM of the watcher: the task kinds' describe actions on ``*`` (no resource-level
 permission exists for them), ``events:PutEvents`` on the bus only, and no
 other wildcard than X-Ray and CloudWatch Logs vended delivery."""
 
@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 
-DESCRIBE_ACTIONS = {"ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask"}
+from conversion_watch.kinds import TASK_KINDS
+
+DESCRIBE_ACTIONS = {"ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask",
+                    "ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks",
+                    "ec2:DescribeExportImageTasks", "ec2:DescribeExportTasks"}
 XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
                 "xray:GetSamplingTargets"}
 # Step Functions logging to CloudWatch Logs (vended log delivery): these support no resource ARNs.
@@ -49,7 +53,11 @@ def _wildcard_actions(statements) -> set[str]:
     return {a for s in statements if "*" in _as_list(s["Resource"]) for a in _as_list(s["Action"])}
 
 
-def test_the_poll_function_may_describe_both_task_types_on_star_only(synthesized):
+def test_the_registry_of_kinds_names_exactly_these_describe_actions():
+    assert {k.describe_action for k in TASK_KINDS.values()} == DESCRIBE_ACTIONS
+
+
+def test_the_poll_function_may_describe_every_task_type_on_star_only(synthesized):
     statements = _statements_of(synthesized, synthesized.stack.watcher.functions.poll.role)
 
     describe = [s for s in statements if DESCRIBE_ACTIONS & set(_as_list(s["Action"]))]

@@ -25,6 +25,9 @@ from conversion_watch_cdk.notifications.messages import (
 from tests.contract import details
 from tests.contract.stack import synth_stack
 
+ALL_TASK_TYPES = ("ec2-conversion", "license-conversion", "ec2-import-image", "ec2-import-snapshot",
+                  "ec2-export-image", "ec2-export-instance")
+
 EMAILS = {"conversionWatch:notificationEmails": "ops@example.com, oncall@example.com"}
 TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:existing-alerts"
 
@@ -77,7 +80,7 @@ def test_rules_send_terminal_outcomes_and_errors_with_a_readable_message() -> No
         for r in rules
     )
     assert patterns == sorted(
-        [(STATE_CHANGE, t, s) for t in ("ec2-conversion", "license-conversion")
+        [(STATE_CHANGE, t, s) for t in ALL_TASK_TYPES
          for s in ("COMPLETED", "CANCELLED", "FAILED")] + [(WATCH_ERROR, "", "")]
     )
     for rule in rules:
@@ -93,7 +96,7 @@ def test_an_existing_topic_is_used_as_is() -> None:
     template.resource_count_is("AWS::SNS::Topic", 0)
     template.resource_count_is("AWS::KMS::Key", 0)
     rules = notification_rules(template)
-    assert len(rules) == 7
+    assert len(rules) == 3 * len(ALL_TASK_TYPES) + 1
     assert all(r["Targets"][0]["Arn"] == TOPIC_ARN for r in rules)
     all_alarms = template.find_resources("AWS::CloudWatch::Alarm")
     alarms = [alarm for alarm_id, alarm in all_alarms.items() if alarm_id.startswith("Operations")]

@@ -7,10 +7,24 @@ local run a service double for its API, and test and document it.
 
 from __future__ import annotations
 
-from conversion_watch.kinds import ec2_conversion, license_conversion
+from conversion_watch.kinds import (
+    ec2_conversion,
+    ec2_export_image,
+    ec2_export_instance,
+    ec2_import_image,
+    ec2_import_snapshot,
+    license_conversion,
+)
 from conversion_watch.kinds.base import ApiCall, TaskKind
 
-_MODULES = (ec2_conversion, license_conversion)
+_MODULES = (
+    ec2_conversion,
+    license_conversion,
+    ec2_import_image,
+    ec2_import_snapshot,
+    ec2_export_image,
+    ec2_export_instance,
+)
 
 TASK_KINDS: dict[str, TaskKind] = {module.KIND.task_type: module.KIND for module in _MODULES}
 TASK_TYPES: tuple[str, ...] = tuple(TASK_KINDS)

@@ -20,12 +20,12 @@ MAX_WATCH_LIMIT = Duration.days(c.MAX_WATCH_DAYS)
 
 
 class ConversionWatcher(Construct):
-    """Watches one EC2 or License Manager conversion task per execution and
-    publishes ``Conversion Task State Change`` / ``Conversion Task Watch Error``
-    events.
+    """Watches one EC2 VM Import/Export or License Manager conversion task per
+    execution and publishes ``Conversion Task State Change`` / ``Conversion Task
+    Watch Error`` events.
 
-    Start an execution with ``{"taskType": "ec2-conversion" | "license-conversion",
-    "taskId": "..."}`` (optional ``maxWatchSeconds``), named ``watch-<taskId>``
+    Start an execution with ``{"taskType": <a task type of conversion_watch.kinds,
+    e.g. "ec2-import-image">, "taskId": "..."}`` (optional ``maxWatchSeconds``), named ``watch-<taskId>``
     so that a second start of the same watch is refused.
 
     :param event_bus: bus the events go to. Default: a new bus.
