@@ -4,7 +4,12 @@ built (so ``cdk synth`` stops with it), never a bare KeyError or int() error."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -16,6 +21,7 @@ from app import build_app
 from conversion_watch import contract
 from conversion_watch_cdk.settings import CONTEXT_KEYS, PREFIX, ContextError, StackSettings
 
+ROOT = Path(__file__).resolve().parents[2]
 RETENTIONS = ", ".join(logs.RetentionDays.__members__)
 
 
@@ -121,3 +127,18 @@ def test_the_stack_builds_what_its_settings_say() -> None:
     template.all_resources_properties("AWS::Logs::LogGroup", Match.object_like({"RetentionInDays": 14}))
     assert not [h for h in template.find_resources("AWS::Lambda::Function").values()
                 if "sweep" in h["Properties"]["Handler"]]
+
+
+def test_the_app_run_by_cdk_synth_prints_one_line_naming_the_key(tmp_path: Path) -> None:
+    """``cdk synth -c conversionWatch:maxWatchDays=500`` runs ``python3 app.py`` with the context in
+    ``CDK_CONTEXT_JSON``; what the user reads is the app's stderr."""
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({PREFIX + "maxWatchDays": "500"}),
+           "CDK_OUTDIR": str(tmp_path)}
+
+    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "error: conversionWatch:maxWatchDays: must be between 1 and " \
+                                                      "365, got 500"
+    assert "Traceback" not in result.stderr
