@@ -11,6 +11,7 @@ Values arrive as JSON from ``cdk.json`` or as strings from ``cdk synth -c key=va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ class ContextError(ValueError):
 def _integer(low: int, high: int | None = None) -> Callable[[str, Any], int]:
     def parse(key: str, raw: Any) -> int:
         text = str(raw).strip()
-        if isinstance(raw, bool) or not text.lstrip("-").isdigit():
+        if isinstance(raw, bool) or not re.fullmatch(r"-?[0-9]+", text):
             raise ContextError(key, f"{raw!r} is not an integer")
         value = int(text)
         if value < low or (high is not None and value > high):

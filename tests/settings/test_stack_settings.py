@@ -74,6 +74,8 @@ BAD_VALUES = [
     ("minPollSeconds", "abc", "conversionWatch:minPollSeconds: 'abc' is not an integer"),
     ("minPollSeconds", "1.5", "conversionWatch:minPollSeconds: '1.5' is not an integer"),
     ("minPollSeconds", True, "conversionWatch:minPollSeconds: True is not an integer"),
+    ("minPollSeconds", "--5", "conversionWatch:minPollSeconds: '--5' is not an integer"),
+    ("maxPollSeconds", 1.5, "conversionWatch:maxPollSeconds: 1.5 is not an integer"),
     ("maxPollSeconds", "0", "conversionWatch:maxPollSeconds: must be between 1 and 86400, got 0"),
     ("sweepMinutes", "-5", "conversionWatch:sweepMinutes: must be between 0 and 1440, got -5"),
     ("sweepMinutes", "2000", "conversionWatch:sweepMinutes: must be between 0 and 1440, got 2000"),
