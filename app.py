@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """CDK app: one environment-agnostic stack, checked by cdk-nag's AwsSolutions pack."""
 
+import sys
+
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from conversion_watch_cdk import ConversionWatchStack
+from conversion_watch_cdk.settings import ContextError
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -19,4 +22,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
 
 
 if __name__ == "__main__":
-    build_app().synth()
+    try:
+        build_app().synth()
+    except ContextError as error:  # a bad -c / cdk.json value: one line naming the key, no traceback
+        sys.exit(f"error: {error}")

@@ -11,26 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from convwatch import render
-from convwatch.deployment import DEFAULT_STACK, locate, open_session
-from convwatch.errors import CliError
-
-
-def _task_types() -> tuple[str, ...]:
-    """The registry's task types (conversion_watch.kinds); without the runtime package, the
-    watcher's validate step is left to refuse an unknown type."""
-    try:
-        from conversion_watch.kinds import TASK_TYPES as registered
-    except ImportError:
-        return ()
-    return registered
-
-
-TASK_TYPES = _task_types()
+from conversion_watch.errors import InvalidInput
+from conversion_watch.kinds import TASK_TYPES, kind_of_task_id
+from conversion_watch.starter import check_task
+from convwatch import render, watches
+from convwatch.deployment import DEFAULT_STACK, STATE_MACHINE_ENV, locate, open_session
+from convwatch.errors import CliError, InvalidArguments, exit_codes_help
 
 
 def _options(*, in_subcommand: bool) -> argparse.ArgumentParser:
@@ -47,13 +38,16 @@ def _options(*, in_subcommand: bool) -> argparse.ArgumentParser:
 def parser() -> argparse.ArgumentParser:
     common = _options(in_subcommand=True)
     root = argparse.ArgumentParser(
-        prog="convwatch", description=(__doc__ or "").split("\n\n")[0], parents=[_options(in_subcommand=False)]
+        prog="convwatch",
+        description=(__doc__ or "").split("\n\n")[0],
+        parents=[_options(in_subcommand=False)],
+        epilog=exit_codes_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     start = commands.add_parser("start", parents=[common], help="start watching a conversion task (idempotent)")
-    start.add_argument("task_type", metavar="TASK_TYPE", choices=TASK_TYPES or None,
-                       help=", ".join(TASK_TYPES) or "the task's type")
-    start.add_argument("task_id", metavar="TASK_ID", help="e.g. import-ami-1234567890abcdef0, lct-0123...")
+    start.add_argument("task_type", metavar="TASK_TYPE", choices=TASK_TYPES, help=" or ".join(TASK_TYPES))
+    start.add_argument("task_id", metavar="TASK_ID", help="e.g. import-i-ffvko9js, lct-0123...")
     status = commands.add_parser("status", parents=[common], help="last known state of a task's watch")
     status.add_argument("task_id", metavar="TASK_ID")
     commands.add_parser("list", parents=[common], help="running watches")
@@ -62,10 +56,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    # Imported here so `--help` works even without the checkout's lambda_src.
-    from convwatch import watches
-
     try:
+        check_arguments(args)  # before any AWS call: a wrong id is exit 2, whatever the configuration
         session = open_session(profile=args.profile, region=args.region)
         deployment = locate(session, stack=args.stack, state_machine_arn=args.state_machine_arn)
         result: Any
@@ -79,10 +71,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = watches.list_running(deployment)
             text = render.running(result)
     except CliError as error:
-        if args.json:
-            print(json.dumps({"error": type(error).__name__, "message": error.message}), file=sys.stderr)
-        else:
-            print(f"convwatch: {error.message}", file=sys.stderr)
+        report_error(error, as_json=args.json)
         return error.exit_code
     print(json.dumps(result, indent=2) if args.json else text)
     return 0
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """The task id (and a state machine ARN given directly) are checked without AWS."""
+    if args.command == "start":
+        try:
+            check_task(args.task_type, args.task_id)
+        except InvalidInput as error:
+            raise InvalidArguments(error.message) from None
+    elif args.command == "status" and kind_of_task_id(args.task_id) is None:
+        raise InvalidArguments(f"{args.task_id!r} is not a task id of any kind ({', '.join(TASK_TYPES)})")
+    arn = args.state_machine_arn or os.environ.get(STATE_MACHINE_ENV)
+    if arn and (not arn.startswith("arn:") or ":states:" not in arn or ":stateMachine:" not in arn):
+        raise InvalidArguments(f"{arn!r} is not a state machine ARN (arn:<partition>:states:...:stateMachine:<name>)")
+
+
+def report_error(error: CliError, *, as_json: bool) -> None:
+    """One line on stderr; with --json a JSON object a script can branch on."""
+    if as_json:
+        document = {"error": type(error).__name__, "exitCode": error.exit_code, "message": error.message}
+        print(json.dumps(document), file=sys.stderr)
+    else:
+        print(f"convwatch: {error.message}", file=sys.stderr)

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from convwatch.errors import AwsRefused, NoCredentials, StackNotFound
+from conversion_watch.service_errors import THROTTLING_CODES
+from convwatch.errors import AwsRefused, CliError, NetworkError, NoCredentials, StackNotFound, Throttled
 
 DEFAULT_STACK = "ConversionWatch"
 STACK_ENV = "CONVWATCH_STACK"
@@ -69,6 +78,11 @@ def aws_call(call: Any, what: str, *, not_found: Any = None, not_found_codes: tu
         return call()
     except (NoCredentialsError, NoRegionError) as error:
         raise NoCredentials(f"{what}: {error}") from None
+    except (BotoConnectionError, HTTPClientError) as error:
+        # EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError, ReadTimeoutError...
+        raise NetworkError(f"{what}: cannot reach AWS ({type(error).__name__}): {_one_line(error)}") from None
+    except BotoCoreError as error:
+        raise CliError(f"{what}: {type(error).__name__}: {_one_line(error)}") from None
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         message = error.response.get("Error", {}).get("Message", "")
@@ -77,4 +91,10 @@ def aws_call(call: Any, what: str, *, not_found: Any = None, not_found_codes: tu
             raise not_found() from None
         if code in {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException"}:
             raise NoCredentials(f"{what}: AWS rejected the credentials ({code}): {message}") from None
-        raise AwsRefused(f"{what} failed ({code}): {message}") from None
+        if code in THROTTLING_CODES or code == "TooManyRequestsException":
+            raise Throttled(f"{what} throttled ({code}): {_one_line(message)}; try again in a minute") from None
+        raise AwsRefused(f"{what} failed ({code}): {_one_line(message)}") from None
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from conversion_watch.contract import STEP_POLL
 from conversion_watch.errors import InvalidInput, TransientError, WatchError
+from conversion_watch.errors import Throttled as ServiceThrottled
 from conversion_watch.naming import execution_name
 from conversion_watch.starter import start_watch, task_id_of_execution, task_type_of
 from convwatch.deployment import Deployment, aws_call
-from convwatch.errors import AwsRefused, InvalidArguments, WatchNotFound
+from convwatch.errors import AwsRefused, InvalidArguments, Throttled, WatchNotFound
 
-POLL_STATE = "Poll Conversion Task"  # the state whose output is the watch's last observation
+POLL_STATE = STEP_POLL  # the state whose output is the watch's last observation
 MAX_GENERATIONS = 1000  # a year of hand-overs is ~200; guards against a loop in corrupt output
 
 
@@ -22,6 +24,8 @@ def start(deployment: Deployment, task_type: str, task_id: str) -> dict[str, Any
                           f"StartExecution {execution_name(task_id) if task_id else ''}".strip())
     except InvalidInput as error:
         raise InvalidArguments(error.message) from None
+    except ServiceThrottled as error:
+        raise Throttled(f"{error}; try again in a minute") from None
     except (WatchError, TransientError) as error:  # AccessDenied, Throttled... named by the shared starter
         raise AwsRefused(str(error)) from None
     return result.as_dict()  # type: ignore[no-any-return]
@@ -79,22 +83,22 @@ def list_running(deployment: Deployment) -> list[dict[str, Any]]:
 def last_observation(sfn: Any, described: dict[str, Any]) -> dict[str, Any] | None:
     """The latest output of the poll step, from the execution's history (newest first)."""
     arn = described["executionArn"]
-    latest: dict[str, Any] | None = None
-    pages = aws_call(
-        lambda: sfn.get_paginator("get_execution_history").paginate(
+
+    def latest_poll_exit() -> dict[str, Any] | None:
+        # Pages are fetched while iterating: the whole loop runs inside aws_call.
+        for page in sfn.get_paginator("get_execution_history").paginate(
             executionArn=arn, reverseOrder=True, includeExecutionData=True
-        ),
-        "GetExecutionHistory",
-    )
-    for page in pages:
-        exits = [
-            event for event in page.get("events", [])
-            if event.get("type", "").endswith("StateExited")
-            and event.get("stateExitedEventDetails", {}).get("name") == POLL_STATE
-        ]
-        if exits:
-            latest = max(exits, key=lambda event: event["id"])  # do not rely on the order of the page
-            break
+        ):
+            exits = [
+                event for event in page.get("events", [])
+                if event.get("type", "").endswith("StateExited")
+                and event.get("stateExitedEventDetails", {}).get("name") == POLL_STATE
+            ]
+            if exits:
+                return max(exits, key=lambda event: event["id"])  # type: ignore[no-any-return]
+        return None
+
+    latest = aws_call(latest_poll_exit, "GetExecutionHistory")
     document = _json(latest["stateExitedEventDetails"].get("output")) if latest else None
     if not document:
         document = _json(described.get("output"))  # a finished execution's final document

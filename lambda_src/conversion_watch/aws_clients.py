@@ -14,9 +14,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-# Every SDK attempt (AWS_MAX_ATTEMPTS of them, with back-off) must fit in the
-# function's timeout: a Lambda time-out is "Lambda.Unknown", which the state
-# machine does not retry, so one slow endpoint would end the watch.
+# Every SDK attempt (AWS_MAX_ATTEMPTS of them, with back-off) should fit in the
+# function's timeout: a Lambda time-out ("Lambda.Unknown" / "Sandbox.Timedout")
+# is retried by the state machine, but each such retry costs a whole function
+# timeout and one of the step's few attempts, where a short SDK timeout costs seconds.
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 6
 _CONFIG = Config(

@@ -1,4 +1,5 @@
-"""The deployable stack: thin, it reads context and composes constructs."""
+"""The deployable stack: thin, it composes constructs from its settings
+(``StackSettings``: the ``conversionWatch:*`` context, read and checked once)."""
 
 from __future__ import annotations
 
@@ -6,65 +7,60 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from conversion_watch_cdk.autostart import WatchAutoStart
 from conversion_watch_cdk.event_contract import EventContract
-from conversion_watch_cdk.notifications import WatchNotifications, email_addresses
+from conversion_watch_cdk.notifications import WatchNotifications
 from conversion_watch_cdk.operations import WatchOperations
+from conversion_watch_cdk.settings import StackSettings
 from conversion_watch_cdk.watcher import ConversionWatcher
 
 
 class ConversionWatchStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        context = self.node.try_get_context
-        log_retention = logs.RetentionDays[context("conversionWatch:logRetention") or "ONE_MONTH"]
+        self.settings = settings = StackSettings.from_context(self.node)
         self.watcher = ConversionWatcher(
             self,
             "Watcher",
-            event_source=context("conversionWatch:eventSource") or "conversion-watch",
-            min_poll_interval=Duration.seconds(int(context("conversionWatch:minPollSeconds") or 30)),
-            max_poll_interval=Duration.seconds(int(context("conversionWatch:maxPollSeconds") or 300)),
-            max_watch_time=Duration.days(int(context("conversionWatch:maxWatchDays") or 30)),
-            log_retention=log_retention,
-            powertools_layer_arn=context("conversionWatch:powertoolsLayerArn"),
+            event_source=settings.event_source,
+            min_poll_interval=Duration.seconds(settings.min_poll_seconds),
+            max_poll_interval=Duration.seconds(settings.max_poll_seconds),
+            max_watch_time=Duration.days(settings.max_watch_days),
+            log_retention=settings.log_retention,
+            powertools_layer_arn=settings.powertools_layer_arn,
         )
         # Every conversion task gets a watch: CloudTrail-driven start + sweeper.
-        sweep_setting = context("conversionWatch:sweepMinutes")  # 0 turns the sweeper off
-        sweep_minutes = 15 if sweep_setting is None else int(sweep_setting)
         self.autostart = WatchAutoStart(
             self,
             "AutoStart",
             state_machine=self.watcher.state_machine,
             powertools_layer=self.watcher.functions.powertools_layer,
             architecture=self.watcher.functions.validate.architecture,
-            start_on_api_calls=str(context("conversionWatch:startOnApiCalls") or "true").lower() != "false",
-            sweep_interval=Duration.minutes(sweep_minutes) if sweep_minutes > 0 else None,
-            log_retention=log_retention,
+            start_on_api_calls=settings.start_on_api_calls,
+            sweep_interval=Duration.minutes(settings.sweep_minutes) if settings.sweep_minutes else None,
+            log_retention=settings.log_retention,
         )
         # Subscribers: schemas + archive. Operators: optional notifications, alarms, dashboard.
-        retention_days = context("conversionWatch:archiveRetentionDays")  # 0 keeps events forever
         self.event_contract = EventContract(
             self,
             "EventContract",
             event_bus=self.watcher.event_bus,
             event_source=self.watcher.event_source,
-            registry_name=context("conversionWatch:schemaRegistryName"),
-            archive_retention=Duration.days(30 if retention_days is None else int(retention_days)),
+            registry_name=settings.schema_registry_name,
+            archive_retention=Duration.days(settings.archive_retention_days),
         )
-        emails = email_addresses(context("conversionWatch:notificationEmails"))
-        topic_arn = context("conversionWatch:notificationTopicArn")
         self.notifications = None
-        if emails or topic_arn:
+        if settings.notifications_wanted:
+            topic_arn = settings.notification_topic_arn
             self.notifications = WatchNotifications(
                 self,
                 "Notifications",
                 event_bus=self.watcher.event_bus,
                 event_source=self.watcher.event_source,
-                email_addresses=emails,
+                email_addresses=list(settings.notification_emails),
                 topic=sns.Topic.from_topic_arn(self, "NotificationTopic", topic_arn) if topic_arn else None,
             )
             CfnOutput(self, "NotificationTopicArn", value=self.notifications.topic.topic_arn,
@@ -76,7 +72,7 @@ class ConversionWatchStack(Stack):
             "Operations",
             watcher=self.watcher,
             alarm_topic=self.notifications.topic if self.notifications else None,
-            dashboard_name=context("conversionWatch:dashboardName"),
+            dashboard_name=settings.dashboard_name,
         )
         CfnOutput(self, "SchemaRegistryName", value=self.event_contract.registry.attr_registry_name,
                   description="EventBridge Schema Registry with one schema per detail-type")

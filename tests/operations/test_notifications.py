@@ -14,7 +14,7 @@ from aws_cdk import aws_events as events
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from conversion_watch_cdk.event_contract.schemas import event_schema
 from conversion_watch_cdk.event_contract.validation import sample_envelope
-from conversion_watch_cdk.notifications import WatchNotifications, email_addresses
+from conversion_watch_cdk.notifications import WatchNotifications
 from conversion_watch_cdk.notifications.messages import (
     STATE_CHANGE_PATHS,
     WATCH_ERROR_PATHS,
@@ -150,12 +150,6 @@ def test_every_placeholder_reads_a_field_the_schema_defines(detail_type: str, pa
 def test_a_placeholder_without_a_path_is_refused() -> None:
     with pytest.raises(ValueError, match="not used in the template"):
         PlainTextMessage("<taskId> done", {"taskId": "$.detail.taskId", "state": "$.detail.state"})
-
-
-def test_email_addresses_from_context() -> None:
-    assert email_addresses("a@example.com, b@example.com") == ["a@example.com", "b@example.com"]
-    assert email_addresses(["a@example.com"]) == ["a@example.com"]
-    assert email_addresses(None) == []
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-# contract puts lambda_src on sys.path, so it must come first.
-from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE, STATE_CHANGE, WATCH_ERROR
-
-# isort: split
+from conversion_watch.contract import DEFAULT_EVENT_SOURCE, STATE_CHANGE, WATCH_ERROR
 from conversion_watch.models import StateChangeDetail, WatchErrorDetail
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"

@@ -152,13 +152,3 @@ class WatchNotifications(Construct):
             )
         )
         return topic
-
-
-def email_addresses(setting: object) -> list[str]:
-    """A context value: ``"a@example.com,b@example.com"`` or a JSON list."""
-    if not setting:
-        return []
-    items = setting.split(",") if isinstance(setting, str) else setting
-    if not isinstance(items, list):
-        raise ValueError("conversionWatch:notificationEmails must be a comma-separated string or a list")
-    return [str(item).strip() for item in items if str(item).strip()]

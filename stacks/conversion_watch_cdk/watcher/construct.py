@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -39,7 +39,9 @@ class ConversionWatcher(Construct):
     :param log_retention: retention of the state machine's and functions' logs.
         Default: one month.
     :param powertools_layer_arn: a Powertools layer version ARN. Default: the
-        latest public layer, resolved at deploy time from its SSM parameter.
+        public layer of exactly the Powertools version the tests install
+        (``conversion_watch.contract.POWERTOOLS_VERSION``), resolved at deploy
+        time from that version's SSM parameter.
     """
 
     def __init__(
@@ -88,7 +90,11 @@ class ConversionWatcher(Construct):
         self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
         self.log_group = logs.LogGroup(
-            self, "StateMachineLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+            self,
+            "StateMachineLogs",
+            log_group_name=vended_log_group_name(self),
+            retention=log_retention,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         definition = build_definition(
             self,
@@ -150,6 +156,22 @@ class ConversionWatcher(Construct):
 
     def _logical_id(self, function: lambda_.Function) -> str:
         return Stack.of(self).resolve(function.node.default_child.logical_id)  # type: ignore[union-attr]
+
+
+VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/"
+
+
+def vended_log_group_name(scope: Construct) -> str:
+    """``/aws/vendedlogs/states/<stack name>-<unique id of the construct>``: derived, never hand-written.
+
+    Step Functions recommends the ``/aws/vendedlogs/`` prefix: CloudWatch Logs then
+    does not grow its 5,120-character resource policy for each new log group, which
+    fails deployments in accounts with many state machines
+    (https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html). The stack
+    name (unique per account and region) and the construct's unique id (unique in
+    the app) make two watchers never share a group.
+    """
+    return Fn.join("", [VENDED_LOGS_PREFIX, Aws.STACK_NAME, "-", Names.unique_id(scope)])
 
 
 def _check_props(
