@@ -9,8 +9,7 @@ from PyPI through pip's cache), in this order:
    what this project says ``cdk synth`` needs -- and ``cdk synth`` this project.
 
 Slow (pip installs): the two steps share the venv. The construct app is
-``docs/examples/construct_app`` (the one the docs show) when present, else
-``tests/packaging/construct_app``.
+``docs/examples/construct_app``, the one the docs show.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ import conversion_watch
 from tests.infra.conftest import ROOT, STACK_NAME
 
 DOCS_APP = ROOT / "docs" / "examples" / "construct_app"
-CONSTRUCT_APP = DOCS_APP if DOCS_APP.is_dir() else Path(__file__).parent / "construct_app"
+CONSTRUCT_APP = DOCS_APP
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "node_modules", "cdk.out", "build", "dist", "reports", "*.egg-info", "__pycache__", ".*_cache"
