@@ -26,11 +26,7 @@ KIND = vmie.vmie_kind(
     label="VM image export",
     id_prefix="export-ami",
     api="DescribeExportImageTasks",
-    id_key="ExportImageTaskId",
     states=STATES,
-    state_name="export image status",
     start=vmie.start_call("ExportImage", "exportImageTaskId"),
-    cancel=vmie.CANCEL_EXPORT,
-    conversion_type="ExportImage",
     facts=facts,
 )

@@ -30,13 +30,9 @@ KIND = vmie.vmie_kind(
     # No pagination: without ids DescribeExportTasks returns every export task of the region.
     api="DescribeExportTasks",
     paginated=False,
-    id_key="ExportTaskId",
     states=STATES,
     state_key="State",
-    state_name="export task state",
     start=vmie.start_call("CreateInstanceExportTask", "exportTask", "exportTaskId"),
-    cancel=vmie.CANCEL_EXPORT,
     cancel_request_states=frozenset({"cancelling"}),
-    conversion_type="CreateInstanceExportTask",
     facts=facts,
 )

@@ -43,13 +43,9 @@ KIND = vmie.vmie_kind(
     label="VM image import",
     id_prefix="import-ami",
     api="DescribeImportImageTasks",
-    id_key="ImportTaskId",
     states=STATES,
-    state_name="import image status",
     start=vmie.start_call("ImportImage", "importTaskId"),
     # No cancel_request_states: "deleting" is documented as "being canceled", but whether a
     # failing task passes through it is not, so only a CancelImportTask record proves a cancel.
-    cancel=vmie.CANCEL_IMPORT,
-    conversion_type="ImportImage",
     facts=facts,
 )

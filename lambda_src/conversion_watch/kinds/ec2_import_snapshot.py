@@ -37,13 +37,9 @@ KIND = vmie.vmie_kind(
     label="Snapshot import",
     id_prefix="import-snap",
     api="DescribeImportSnapshotTasks",
-    id_key="ImportTaskId",
     states=STATES,
     detail=("SnapshotTaskDetail",),
-    state_name="import snapshot status",
     start=vmie.start_call("ImportSnapshot", "importTaskId"),
     # As for import image: "deleting" is not proven cancel-only, so a CancelImportTask record is the proof.
-    cancel=vmie.CANCEL_IMPORT,
-    conversion_type="ImportSnapshot",
     facts=facts,
 )

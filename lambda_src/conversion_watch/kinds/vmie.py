@@ -102,26 +102,37 @@ def _snake(api: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", api).lower()
 
 
-def vmie_kind(*, task_type: str, label: str, id_prefix: str, api: str, id_key: str, states: Mapping[str, str],
-              state_name: str, start: ApiCall, cancel: ApiCall, conversion_type: str,
+def _words(result_key: str) -> str:
+    """What error messages call a task's kind: "ImportImageTasks" -> "import image", "ExportTasks" -> "export task"."""
+    words = _snake(result_key.removesuffix("s")).split("_")
+    return " ".join(words[:-1] if len(words) > 2 else words)
+
+
+def vmie_kind(*, task_type: str, label: str, id_prefix: str, api: str, states: Mapping[str, str], start: ApiCall,
               facts: Callable[[dict[str, Any]], dict[str, Any]], detail: tuple[str, ...] = (),
               state_key: str = "Status", paginated: bool = True,
               cancel_request_states: frozenset[str] = frozenset()) -> TaskKind:
-    """A VM Import/Export kind read with the EC2 describe ``api`` (e.g. "DescribeImportImageTasks").
+    """A VM Import/Export kind read with the EC2 describe ``api`` (e.g. "DescribeImportImageTasks")
+    and started by the call ``start`` (whose name is the ``conversionType``).
 
-    The describe's method, result list (``api`` without "Describe") and id filter (``id_key`` + "s")
-    follow from its name. ``detail`` leads to the section holding ``state_key``, ``StatusMessage``
-    and ``Progress`` (the task itself when empty); ``facts`` picks the kind's other raw fields.
+    The describe's method, result list (``api`` without "Describe") and id filter follow from its
+    name; the raw task's id key is the UpperCamel of the start call's id element (CloudTrail keeps
+    the query API's lowerCamel). Import tasks are cancelled by CancelImportTask, export tasks by
+    CancelExportTask. ``detail`` leads to the section holding ``state_key``, ``StatusMessage`` and
+    ``Progress`` (the task itself when empty); ``facts`` picks the kind's other raw fields.
     """
+    id_key = start.id_path[-1][0].upper() + start.id_path[-1][1:]
+    cancel = CANCEL_IMPORT if api.startswith("DescribeImport") else CANCEL_EXPORT
     operation, method, result_key = f"ec2:{api}", _snake(api), api.removeprefix("Describe")
     state_field = (*detail, state_key)
+    state_name = f"{_words(result_key)} {state_key.lower()}"
 
     def snapshot(task: dict[str, Any]) -> TaskSnapshot:
         raw_state = known_state(dig(task, state_field), states, state_name)
         section = (dig(task, detail) if detail else task) or {}
         return TaskSnapshot(state=states[raw_state], service_state=raw_state,
                             status_message=section.get("StatusMessage") or None,
-                            facts=TaskFacts(conversionType=conversion_type, **facts(task)),  # type: ignore[arg-type]
+                            facts=TaskFacts(conversionType=start.event_name, **facts(task)),  # type: ignore[arg-type]
                             progress=percent(section.get("Progress")))
 
     def describe(client: Any, task_id: str) -> TaskSnapshot:
