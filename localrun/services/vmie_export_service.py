@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from localrun.services.scenario import Entry, Task, stable_hex
-from localrun.services.vmie_service import describe, task_fields
-
-
-def describe_export_image_tasks(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float,
-                                epoch: datetime, region: str) -> dict[str, Any]:
-    return describe(tasks, params, seconds=seconds, region=region, operation="DescribeExportImageTasks",
-                    render=render_image, state_of=lambda row: row["Status"])
-
-
-def describe_export_tasks(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float,
-                          epoch: datetime, region: str) -> dict[str, Any]:
-    return describe(tasks, params, seconds=seconds, region=region, operation="DescribeExportTasks",
-                    render=render_instance, state_of=lambda row: row["State"])
+from localrun.services.vmie_service import operation, task_fields
 
 
 def render_image(task: Task, entry: Entry) -> dict[str, Any]:
@@ -42,3 +29,7 @@ def render_instance(task: Task, entry: Entry) -> dict[str, Any]:
 
 def _bucket(task: Task) -> str:
     return str(task.raw.get("s3Bucket", "vm-export-" + stable_hex(task.task_id)[:8]))
+
+
+describe_export_image_tasks = operation("DescribeExportImageTasks", render_image)
+describe_export_tasks = operation("DescribeExportTasks", render_instance)

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from localrun.services.scenario import Entry, Task, stable_hex
-from localrun.services.vmie_service import describe, task_fields
+from localrun.services.vmie_service import operation, task_fields
 
 DEFAULT_FORMAT = "VMDK"
-
-
-def describe_import_image_tasks(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float,
-                                epoch: datetime, region: str) -> dict[str, Any]:
-    return describe(tasks, params, seconds=seconds, region=region, operation="DescribeImportImageTasks",
-                    render=render_image, state_of=lambda row: row["Status"])
-
-
-def describe_import_snapshot_tasks(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float,
-                                   epoch: datetime, region: str) -> dict[str, Any]:
-    return describe(tasks, params, seconds=seconds, region=region, operation="DescribeImportSnapshotTasks",
-                    render=render_snapshot, state_of=lambda row: row["SnapshotTaskDetail"]["Status"])
 
 
 def render_image(task: Task, entry: Entry) -> dict[str, Any]:
@@ -56,3 +43,7 @@ def render_snapshot(task: Task, entry: Entry) -> dict[str, Any]:
 def _bucket(task: Task) -> dict[str, str]:
     return {"S3Bucket": task.raw.get("s3Bucket", "vm-import-" + stable_hex(task.task_id)[:8]),
             "S3Key": task.raw.get("s3Key", "images/disk1.vmdk")}
+
+
+describe_import_image_tasks = operation("DescribeImportImageTasks", render_image)
+describe_import_snapshot_tasks = operation("DescribeImportSnapshotTasks", render_snapshot)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from conversion_watch.kinds import kind
@@ -41,10 +42,26 @@ APIS = {
 _FILTER_NAME = re.compile(r"^Filters?\.(\d+)\.Name$")
 
 
+Render = Callable[[Task, Entry], dict[str, Any]]
+
+
+def operation(name: str, render: Render) -> Callable[..., dict[str, Any]]:
+    """The double's ``name`` operation (``(tasks, params, *, seconds, epoch, region) -> result``),
+    each visible task drawn by ``render``."""
+
+    def answer(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float, epoch: datetime,
+               region: str) -> dict[str, Any]:
+        return describe(tasks, params, seconds=seconds, region=region, operation=name, render=render)
+
+    answer.__name__ = name
+    return answer
+
+
 def describe(tasks: dict[str, Task], params: dict[str, list[str]], *, seconds: float, region: str,
-             operation: str, render: Callable[[Task, Entry], dict[str, Any]],
-             state_of: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+             operation: str, render: Render) -> dict[str, Any]:
     api = APIS[operation]
+    # The filter reads the state where the watcher does: the kind's own state field.
+    state_of = kind(api.task_type).raw_state
     ids = list_param(params, api.ids_param)
     _check_ids(api, ids)
     visible = {

@@ -3,9 +3,11 @@ examples (the Stubber checks them against botocore's models)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from conversion_watch.kinds.base import TaskKind
 from conversion_watch.outcome import EndEvidence, classify
 
 IMAGE_TASK = "import-ami-0123456789abcdef0"
@@ -69,3 +71,14 @@ def outcome(normalized: str, message: str | None, *, cancel_requested: bool = Fa
     found = classify(EndEvidence(normalized=normalized, status_message=message, expires_at=None,
                                  observed_at=NOW, cancel_requested=cancel_requested))
     return found.state, found.reason
+
+
+def describe_answering(ec2: tuple[Any, Any], task_kind: TaskKind, task_id: str, raw: dict[str, Any]) -> Any:
+    """``task_kind.describe(task_id)`` with the Stubber answering ``[raw]``; the call's name, id
+    filter and result list are the EC2 API's (``ec2:DescribeExportTasks``: ``describe_export_tasks``,
+    ``ExportTaskIds``, ``ExportTasks``)."""
+    client, stubber = ec2
+    api = task_kind.describe_action.split(":")[1]
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", api).lower()
+    stubber.add_response(method, {api.removeprefix("Describe"): [raw]}, {f"{task_kind.id_field[0]}s": [task_id]})
+    return task_kind.describe(client, task_id)

@@ -6,16 +6,14 @@ import pytest
 
 from conversion_watch.errors import InvalidInput, TaskNotFound, UnknownServiceState
 from conversion_watch.kinds import ec2_export_image
-from tests.kinds.samples import AMI, EXPORT_IMAGE_TASK, export_image, outcome
+from tests.kinds.samples import AMI, EXPORT_IMAGE_TASK, describe_answering, export_image, outcome
 
 KIND = ec2_export_image.KIND
 PARAMS = {"ExportImageTaskIds": [EXPORT_IMAGE_TASK]}
 
 
 def _describe(ec2, raw):
-    client, stubber = ec2
-    stubber.add_response("describe_export_image_tasks", {"ExportImageTasks": [raw]}, PARAMS)
-    return KIND.describe(client, EXPORT_IMAGE_TASK)
+    return describe_answering(ec2, KIND, EXPORT_IMAGE_TASK, raw)
 
 
 @pytest.mark.parametrize(("status", "message", "progress", "normalized", "terminal"), [

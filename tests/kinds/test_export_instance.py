@@ -6,16 +6,14 @@ import pytest
 
 from conversion_watch.errors import TaskNotFound, UnknownServiceState
 from conversion_watch.kinds import ec2_export_instance
-from tests.kinds.samples import EXPORT_INSTANCE_TASK, export_instance, outcome
+from tests.kinds.samples import EXPORT_INSTANCE_TASK, describe_answering, export_instance, outcome
 
 KIND = ec2_export_instance.KIND
 PARAMS = {"ExportTaskIds": [EXPORT_INSTANCE_TASK]}
 
 
 def _describe(ec2, raw):
-    client, stubber = ec2
-    stubber.add_response("describe_export_tasks", {"ExportTasks": [raw]}, PARAMS)
-    return KIND.describe(client, EXPORT_INSTANCE_TASK)
+    return describe_answering(ec2, KIND, EXPORT_INSTANCE_TASK, raw)
 
 
 @pytest.mark.parametrize(("state", "normalized", "terminal"), [

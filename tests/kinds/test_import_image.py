@@ -6,16 +6,14 @@ import pytest
 
 from conversion_watch.errors import TaskNotFound, Throttled, UnknownServiceState
 from conversion_watch.kinds import ec2_import_image
-from tests.kinds.samples import AMI, FAILURE, IMAGE_TASK, SNAPSHOT, import_image, outcome
+from tests.kinds.samples import AMI, FAILURE, IMAGE_TASK, SNAPSHOT, describe_answering, import_image, outcome
 
 KIND = ec2_import_image.KIND
 PARAMS = {"ImportTaskIds": [IMAGE_TASK]}
 
 
 def _describe(ec2, raw):
-    client, stubber = ec2
-    stubber.add_response("describe_import_image_tasks", {"ImportImageTasks": [raw]}, PARAMS)
-    return KIND.describe(client, IMAGE_TASK)
+    return describe_answering(ec2, KIND, IMAGE_TASK, raw)
 
 
 @pytest.mark.parametrize(("status", "message", "progress"), [

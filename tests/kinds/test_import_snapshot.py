@@ -6,16 +6,14 @@ import pytest
 
 from conversion_watch.errors import TaskNotFound, UnknownServiceState
 from conversion_watch.kinds import ec2_import_snapshot
-from tests.kinds.samples import FAILURE, SNAPSHOT, SNAPSHOT_TASK, import_snapshot, outcome
+from tests.kinds.samples import FAILURE, SNAPSHOT, SNAPSHOT_TASK, describe_answering, import_snapshot, outcome
 
 KIND = ec2_import_snapshot.KIND
 PARAMS = {"ImportTaskIds": [SNAPSHOT_TASK]}
 
 
 def _describe(ec2, raw):
-    client, stubber = ec2
-    stubber.add_response("describe_import_snapshot_tasks", {"ImportSnapshotTasks": [raw]}, PARAMS)
-    return KIND.describe(client, SNAPSHOT_TASK)
+    return describe_answering(ec2, KIND, SNAPSHOT_TASK, raw)
 
 
 @pytest.mark.parametrize(("status", "message", "progress", "normalized", "terminal"), [

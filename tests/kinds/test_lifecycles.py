@@ -40,103 +40,89 @@ def _percents(details: list[dict[str, Any]]) -> list[float | None]:
     return [(d["progress"] or {}).get("percent") for d in details]
 
 
-def test_import_image_completes_is_cancelled_and_fails() -> None:
-    done, cancelled, failed = _ids("import-ami")
-    events = _run("ec2-import-image", [
-        _task("ec2-import-image", done,
-              {"at": 0, "state": "active", "statusMessage": "pending", "progress": "2"},
-              {"at": 600, "state": "active", "statusMessage": "converting", "progress": "40"},
-              {"at": 1800, "state": "active", "statusMessage": "preparing ami", "progress": "84"},
-              {"at": 2400, "state": "completed", "imageId": "ami-0123456789abcdef0",
-               "snapshotId": "snap-0123456789abcdef0"}),
-        _task("ec2-import-image", cancelled,
-              {"at": 0, "state": "active", "statusMessage": "pending", "progress": "2"},
-              {"at": 600, "state": "deleting", "statusMessage": "pending", "progress": "2"},
-              {"at": 900, "state": "deleted"}),
-        _task("ec2-import-image", failed,
-              {"at": 0, "state": "active", "statusMessage": "validating", "progress": "10"},
-              {"at": 900, "state": "deleted", "statusMessage": FAILURE}),
-    ])
-
-    assert _states(events[done]) == [("IN_PROGRESS", "active", "pending"), ("IN_PROGRESS", "active", "converting"),
-                                     ("IN_PROGRESS", "active", "preparing ami"), ("COMPLETED", "completed", None)]
-    assert _percents(events[done]) == [2.0, 40.0, 84.0, None]
-    last = events[done][-1]
-    assert (last["terminal"], last["task"]["imageId"], last["task"]["snapshotIds"]) == (
-        True, "ami-0123456789abcdef0", ["snap-0123456789abcdef0"])
-    assert _states(events[cancelled]) == [("IN_PROGRESS", "active", "pending"), ("CANCELLING", "deleting", "pending"),
-                                          ("CANCELLED", "deleted", None)]
-    ended = events[failed][-1]
-    # outcome: FAILED/error once issue 11 lands (the raw end is "deleted" with a ClientError message)
-    assert (ended["serviceState"], ended["terminal"], ended["statusMessage"]) == ("deleted", True, FAILURE)
+def _at(at: int, state: str, message: str | None = None, progress: str | None = None, **ids: str) -> dict[str, Any]:
+    """One timeline entry; ``message`` and ``progress`` belong to it only."""
+    entry: dict[str, Any] = {"at": at, "state": state, **ids}
+    if message is not None:
+        entry["statusMessage"] = message
+    if progress is not None:
+        entry["progress"] = progress
+    return entry
 
 
-def test_import_snapshot_completes_is_cancelled_and_fails() -> None:
-    done, cancelled, failed = _ids("import-snap")
-    events = _run("ec2-import-snapshot", [
-        _task("ec2-import-snapshot", done,
-              {"at": 0, "state": "active", "statusMessage": "pending", "progress": "3"},
-              {"at": 600, "state": "active", "statusMessage": "downloading/converting", "progress": "22"},
-              {"at": 1500, "state": "completed", "snapshotId": "snap-0123456789abcdef0"}),
-        _task("ec2-import-snapshot", cancelled,
-              {"at": 0, "state": "active", "statusMessage": "pending", "progress": "3"},
-              {"at": 300, "state": "deleting", "statusMessage": "pending", "progress": "3"},
-              {"at": 600, "state": "deleted"}),
-        _task("ec2-import-snapshot", failed,
-              {"at": 0, "state": "active", "statusMessage": "pending", "progress": "3"},
-              {"at": 600, "state": "error", "statusMessage": "ClientError: Footers not identical"}),
-    ])
+# Per kind: the id prefix, task-level fields, the three timelines (done, cancelled on request,
+# failed), then what the events must say: (state, serviceState, statusMessage) of the done and
+# cancelled tasks, the done task's percents and facts, and the failed task's last event.
+# The failed ends' normalized state is left to issue 11 (outcome) except where it is FAILED.
+CASES = {
+    "ec2-import-image": (
+        "import-ami", {},
+        [_at(0, "active", "pending", "2"), _at(600, "active", "converting", "40"),
+         _at(1800, "active", "preparing ami", "84"),
+         _at(2400, "completed", imageId="ami-0123456789abcdef0", snapshotId="snap-0123456789abcdef0")],
+        [_at(0, "active", "pending", "2"), _at(600, "deleting", "pending", "2"), _at(900, "deleted")],
+        [_at(0, "active", "validating", "10"), _at(900, "deleted", FAILURE)],
+        [("IN_PROGRESS", "active", "pending"), ("IN_PROGRESS", "active", "converting"),
+         ("IN_PROGRESS", "active", "preparing ami"), ("COMPLETED", "completed", None)],
+        [2.0, 40.0, 84.0, None],
+        {"imageId": "ami-0123456789abcdef0", "snapshotIds": ["snap-0123456789abcdef0"]},
+        [("IN_PROGRESS", "active", "pending"), ("CANCELLING", "deleting", "pending"), ("CANCELLED", "deleted", None)],
+        {"serviceState": "deleted", "terminal": True, "statusMessage": FAILURE},
+    ),
+    "ec2-import-snapshot": (
+        "import-snap", {},
+        [_at(0, "active", "pending", "3"), _at(600, "active", "downloading/converting", "22"),
+         _at(1500, "completed", snapshotId="snap-0123456789abcdef0")],
+        [_at(0, "active", "pending", "3"), _at(300, "deleting", "pending", "3"), _at(600, "deleted")],
+        [_at(0, "active", "pending", "3"), _at(600, "error", "ClientError: Footers not identical")],
+        [("IN_PROGRESS", "active", "pending"), ("IN_PROGRESS", "active", "downloading/converting"),
+         ("COMPLETED", "completed", None)],
+        [3.0, 22.0, None],
+        {"snapshotId": "snap-0123456789abcdef0"},
+        [("IN_PROGRESS", "active", "pending"), ("CANCELLING", "deleting", "pending"), ("CANCELLED", "deleted", None)],
+        {"state": "FAILED", "serviceState": "error", "statusMessage": "ClientError: Footers not identical"},
+    ),
+    "ec2-export-image": (
+        "export-ami", {"imageId": "ami-0123456789abcdef0", "s3Bucket": "my-export-bucket", "s3Prefix": "exports/"},
+        [_at(0, "active", "updating", "21"), _at(900, "active", "converting", "70"), _at(1800, "completed")],
+        [_at(0, "active", "updating", "5"), _at(300, "deleting"), _at(600, "deleted")],
+        [_at(0, "active", "updating", "5"), _at(600, "deleted", "ClientError: Unknown OS / Missing OS files")],
+        [("IN_PROGRESS", "active", "updating"), ("IN_PROGRESS", "active", "converting"),
+         ("COMPLETED", "completed", None)],
+        [21.0, 70.0, None],
+        {"imageId": "ami-0123456789abcdef0", "s3Bucket": "my-export-bucket", "s3Prefix": "exports/"},
+        [("IN_PROGRESS", "active", "updating"), ("CANCELLING", "deleting", None), ("CANCELLED", "deleted", None)],
+        {"serviceState": "deleted", "terminal": True},
+    ),
+    "ec2-export-instance": (
+        "export-i", {"s3Bucket": "my-export-bucket", "instanceId": "i-0123456789abcdef0"},
+        [_at(0, "active"), _at(1200, "completed")],
+        [_at(0, "active"), _at(300, "cancelling"), _at(600, "cancelled")],
+        [_at(0, "active"), _at(600, "cancelled", "ClientError: Invalid configuration")],
+        [("IN_PROGRESS", "active", None), ("COMPLETED", "completed", None)],
+        [None, None],
+        {"s3Bucket": "my-export-bucket", "s3Key": "vms/export-i-0000000000000000a.ova",
+         "instanceId": "i-0123456789abcdef0"},
+        [("IN_PROGRESS", "active", None), ("CANCELLING", "cancelling", None), ("CANCELLED", "cancelled", None)],
+        {"serviceState": "cancelled", "terminal": True},
+    ),
+}
 
-    assert _states(events[done])[-1] == ("COMPLETED", "completed", None)
-    assert _percents(events[done]) == [3.0, 22.0, None]
-    assert events[done][-1]["task"]["snapshotId"] == "snap-0123456789abcdef0"
-    assert [d["state"] for d in events[cancelled]] == ["IN_PROGRESS", "CANCELLING", "CANCELLED"]
-    assert _states(events[failed])[-1] == ("FAILED", "error", "ClientError: Footers not identical")
 
+@pytest.mark.parametrize("task_type", list(CASES))
+def test_each_kind_completes_is_cancelled_and_fails(task_type: str) -> None:
+    prefix, fields, done_line, cancel_line, fail_line, done_states, percents, facts, cancelled_states, failed_end = (
+        CASES[task_type])
+    done, cancelled, failed = _ids(prefix)
+    events = _run(task_type, [{**_task(task_type, done, *done_line), **fields},
+                              _task(task_type, cancelled, *cancel_line), _task(task_type, failed, *fail_line)])
 
-def test_export_image_completes_is_cancelled_and_fails() -> None:
-    done, cancelled, failed = _ids("export-ami")
-    task = {"imageId": "ami-0123456789abcdef0", "s3Bucket": "my-export-bucket", "s3Prefix": "exports/"}
-    events = _run("ec2-export-image", [
-        {**_task("ec2-export-image", done,
-                 {"at": 0, "state": "active", "statusMessage": "updating", "progress": "21"},
-                 {"at": 900, "state": "active", "statusMessage": "converting", "progress": "70"},
-                 {"at": 1800, "state": "completed"}), **task},
-        _task("ec2-export-image", cancelled, {"at": 0, "state": "active", "statusMessage": "updating", "progress": "5"},
-              {"at": 300, "state": "deleting"}, {"at": 600, "state": "deleted"}),
-        _task("ec2-export-image", failed, {"at": 0, "state": "active", "statusMessage": "updating", "progress": "5"},
-              {"at": 600, "state": "deleted", "statusMessage": "ClientError: Unknown OS / Missing OS files"}),
-    ])
-
-    assert _states(events[done]) == [("IN_PROGRESS", "active", "updating"), ("IN_PROGRESS", "active", "converting"),
-                                     ("COMPLETED", "completed", None)]
-    assert _percents(events[done]) == [21.0, 70.0, None]
-    assert {k: events[done][-1]["task"][k] for k in ("imageId", "s3Bucket", "s3Prefix")} == task
-    assert [d["state"] for d in events[cancelled]] == ["IN_PROGRESS", "CANCELLING", "CANCELLED"]
-    # outcome: FAILED/error once issue 11 lands
-    assert (events[failed][-1]["serviceState"], events[failed][-1]["terminal"]) == ("deleted", True)
-
-
-def test_export_instance_completes_is_cancelled_and_fails() -> None:
-    done, cancelled, failed = _ids("export-i")
-    events = _run("ec2-export-instance", [
-        {**_task("ec2-export-instance", done, {"at": 0, "state": "active"}, {"at": 1200, "state": "completed"}),
-         "s3Bucket": "my-export-bucket", "instanceId": "i-0123456789abcdef0"},
-        _task("ec2-export-instance", cancelled, {"at": 0, "state": "active"}, {"at": 300, "state": "cancelling"},
-              {"at": 600, "state": "cancelled"}),
-        _task("ec2-export-instance", failed, {"at": 0, "state": "active"},
-              {"at": 600, "state": "cancelled", "statusMessage": "ClientError: Invalid configuration"}),
-    ])
-
-    assert [d["state"] for d in events[done]] == ["IN_PROGRESS", "COMPLETED"]
-    assert _percents(events[done]) == [None, None]
-    last = events[done][-1]["task"]
-    assert (last["s3Bucket"], last["s3Key"], last["instanceId"]) == (
-        "my-export-bucket", f"vms/{done}.ova", "i-0123456789abcdef0")
-    assert _states(events[cancelled]) == [("IN_PROGRESS", "active", None), ("CANCELLING", "cancelling", None),
-                                          ("CANCELLED", "cancelled", None)]
-    # outcome: FAILED/error once issue 11 lands
-    assert (events[failed][-1]["serviceState"], events[failed][-1]["terminal"]) == ("cancelled", True)
+    assert _states(events[done]) == done_states
+    assert _percents(events[done]) == percents
+    assert events[done][-1]["terminal"] is True
+    assert {k: events[done][-1]["task"][k] for k in facts} == facts
+    assert _states(events[cancelled]) == cancelled_states
+    assert {k: events[failed][-1][k] for k in failed_end} == failed_end
 
 
 @pytest.mark.parametrize("task_type", ["ec2-import-image", "ec2-export-instance"])

@@ -31,15 +31,21 @@ class ApiCall:
     section: str = "responseElements"
 
 
+def dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """``data[path[0]][path[1]]...``; a missing or empty section reads as ``None``."""
+    for key in path[:-1]:
+        data = data.get(key) or {}
+    return data.get(path[-1])
+
+
 @dataclass(frozen=True, kw_only=True)
 class TaskKind:
     task_type: str  # the public ``taskType``
     label: str  # for people: notifications, CLI, docs
-    service: str  # boto3 service name
     id_pattern: re.Pattern[str]
     id_example: str
-    describe_action: str  # IAM action of the per-task read
-    list_action: str  # IAM action of the paginated read of every task (sweeper, snapshots)
+    describe_action: str  # IAM action of the per-task read; its prefix is the boto3 service name
+    list_action: str = ""  # IAM action of the read of every task (sweeper, snapshots); default describe_action
     raw_states: Mapping[str, str]  # service state -> normalized state
     start_calls: tuple[ApiCall, ...]
     cancel_calls: tuple[ApiCall, ...] = ()
@@ -49,9 +55,25 @@ class TaskKind:
     # Behaviour: client in, plain data out.
     describe: Callable[[Any, str], Any]  # (client, task_id) -> TaskSnapshot; raises named errors
     list_tasks: Callable[[Any], Iterator[dict[str, Any]]]  # client -> every raw task, paginated
-    raw_task_id: Callable[[dict[str, Any]], str | None]
-    raw_state: Callable[[dict[str, Any]], str | None]
     snapshot: Callable[[dict[str, Any]], Any]  # raw task -> TaskSnapshot
+    # Where a raw task (as describe/list return it) holds its id and its service state.
+    id_field: tuple[str, ...]
+    state_field: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.list_action:
+            object.__setattr__(self, "list_action", self.describe_action)
+
+    @property
+    def service(self) -> str:
+        """The boto3 service name: IAM's action prefix ("ec2", "license-manager")."""
+        return self.describe_action.split(":", 1)[0]
+
+    def raw_task_id(self, task: dict[str, Any]) -> str | None:
+        return dig(task, self.id_field)
+
+    def raw_state(self, task: dict[str, Any]) -> str | None:
+        return dig(task, self.state_field)
 
     @property
     def running_raw_states(self) -> frozenset[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from conversion_watch.errors import TaskNotFound, UnknownServiceState
 from conversion_watch.facts import Progress, TaskFacts, VolumeFacts
+from conversion_watch.kinds import vmie
 from conversion_watch.kinds.base import ApiCall, TaskKind
 from conversion_watch.service_errors import translate
 from conversion_watch.snapshot import TaskSnapshot
@@ -123,11 +124,7 @@ def _parse_time(value: str | None) -> datetime | None:
 
 def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
     """Every conversion task of the region: the API has no pagination and, without ids, returns all."""
-    try:
-        response = client.describe_conversion_tasks()
-    except Exception as error:
-        raise translate(error, operation=OPERATION, task_id="*") from error
-    yield from response.get("ConversionTasks", [])
+    return vmie.read_all(client, method="describe_conversion_tasks", result_key="ConversionTasks", operation=OPERATION)
 
 
 def _start(event_name: str) -> ApiCall:
@@ -139,11 +136,9 @@ def _start(event_name: str) -> ApiCall:
 KIND = TaskKind(
     task_type="ec2-conversion",
     label="VM import",
-    service="ec2",
     id_pattern=TASK_ID,
     id_example="import-i-ffvko9js or import-vol-ffut5xv4",
     describe_action=OPERATION,
-    list_action=OPERATION,
     raw_states=STATES,
     start_calls=(_start("ImportInstance"), _start("ImportVolume")),
     # CancelConversionTask: "Cancels an active conversion task" -- the one way into "cancelling".
@@ -154,7 +149,7 @@ KIND = TaskKind(
     ),
     describe=describe,
     list_tasks=list_tasks,
-    raw_task_id=lambda task: task.get("ConversionTaskId"),
-    raw_state=lambda task: task.get("State"),
+    id_field=("ConversionTaskId",),
+    state_field=("State",),
     snapshot=snapshot,
 )

@@ -71,7 +71,6 @@ def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
 KIND = TaskKind(
     task_type="license-conversion",
     label="License conversion",
-    service="license-manager",
     id_pattern=TASK_ID,
     id_example="lct-0123456789abcdef0123456789abcdef",
     describe_action=OPERATION,
@@ -83,7 +82,7 @@ KIND = TaskKind(
     ),
     describe=describe,
     list_tasks=list_tasks,
-    raw_task_id=lambda task: task.get("LicenseConversionTaskId"),
-    raw_state=lambda task: task.get("Status"),
+    id_field=("LicenseConversionTaskId",),
+    state_field=("Status",),
     snapshot=snapshot,
 )
