@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from conversion_watch.contract import CANCELLED
+from conversion_watch.contract import CANCELLED, REJECTED_MARKER
 from conversion_watch.durations import elapsed_seconds, human_duration
 from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
 from conversion_watch.kinds import TASK_KINDS, kind
@@ -293,9 +293,6 @@ def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime, executio
         input=raw_input if len(echoed) <= MAX_ECHOED_INPUT_CHARS else None,
     )
     return {"watch": None, "status": _error_status(error, detail)}
-
-
-REJECTED_MARKER = "rejected"
 
 
 def rejected_event_id(execution: str | None) -> str:

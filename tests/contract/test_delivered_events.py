@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from conversion_watch_cdk.event_contract.validation import validate_event
 from localrun import events as local_events
 from localrun.engine import run_scenario
+from localrun.event_schemas import validate_event
 from localrun.scenario import load
 from tests.contract.stack import ROOT
 
