@@ -44,6 +44,7 @@ class ConversionWatchStack(Stack):
             start_on_api_calls=str(context("conversionWatch:startOnApiCalls") or "true").lower() != "false",
             sweep_interval=Duration.minutes(sweep_minutes) if sweep_minutes > 0 else None,
             log_retention=log_retention,
+            watch_table=self.watcher.table,
         )
         # Subscribers: schemas + archive. Operators: optional notifications, alarms, dashboard.
         retention_days = context("conversionWatch:archiveRetentionDays")  # 0 keeps events forever
