@@ -90,7 +90,7 @@ def cancel_from_event(event: Any) -> CancelRef | None:
     if task_kind is None or call not in task_kind.cancel_calls:
         raise RejectedEvent("MalformedTaskId", f"{where} is {value[:80]!r}, not a task {event_name} cancels")
     event_id = detail.get("eventID")
-    return CancelRef(task_kind.task_type, value, event_name, event_id if isinstance(event_id, str) else None)
+    return CancelRef(task_kind.task_type, value, call.event_name, event_id if isinstance(event_id, str) else None)
 
 
 def _at(value: Any, path: tuple[str, ...]) -> Any:
