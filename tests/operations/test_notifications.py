@@ -13,7 +13,6 @@ from aws_cdk import aws_events as events
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from conversion_watch_cdk.event_contract.schemas import event_schema
-from conversion_watch_cdk.event_contract.validation import sample_envelope
 from conversion_watch_cdk.notifications import WatchNotifications, email_addresses
 from conversion_watch_cdk.notifications.messages import (
     STATE_CHANGE_PATHS,
@@ -22,6 +21,7 @@ from conversion_watch_cdk.notifications.messages import (
     PlainTextMessage,
     outcome_template,
 )
+from localrun.event_schemas import sample_envelope
 from tests.contract import details
 from tests.contract.stack import synth_stack
 
