@@ -12,8 +12,9 @@ from conversion_watch_cdk.watcher import ConversionWatcher
 
 class WatchOperations(Construct):
     """CloudWatch alarms on watcher faults (executions failed for any reason but
-    their task failing), executions timed out / throttled and Lambda errors, and a dashboard (watches running, state changes, polls,
-    errors) built on the metrics the handlers publish.
+    their task failing), executions timed out / throttled and Lambda errors, and
+    a dashboard (watches running, state changes, polls, task failures per task
+    type, errors) built on the metrics the handlers publish.
 
     :param watcher: the watcher to observe.
     :param alarm_topic: where alarms notify (e.g. ``WatchNotifications.topic``).
