@@ -22,6 +22,7 @@ from conversion_watch.contract import ACTIVE_STATES, REJECTED_MARKER
 from conversion_watch.kinds import TASK_KINDS
 from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 
+JSON_NULL = "States.StringToJson('null')"
 LAMBDA_SERVICE_ERRORS = [
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -324,6 +325,9 @@ def record_validation_failure(scope: Construct, state_id: str, *, named: bool) -
         "errorCode": "RetriesExhausted",
         "message.$": message,
         "observedAt.$": "$$.State.EnteredTime",
+        # No watch was opened: the same fields as every error event, null (CDK drops a literal None).
+        "lastKnownState.$": JSON_NULL,
+        "watchStartedAt.$": JSON_NULL,
         "pollCount": 0,
     }
     if named:
