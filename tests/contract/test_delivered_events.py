@@ -144,3 +144,9 @@ def test_every_watch_error_event_validates(delivered: list[dict[str, Any]]) -> N
         "InvalidInput",
         "TaskNotFound",
     ]
+
+
+def test_the_outcomes_page_shows_the_tested_patterns_verbatim() -> None:
+    page = (ROOT / "docs" / "issue-11-outcomes.md").read_text()
+    for path in PATTERNS.glob("*.json"):
+        assert f"```json\n{path.read_text().rstrip()}\n```" in page, path.name
