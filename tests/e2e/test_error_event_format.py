@@ -116,3 +116,29 @@ def test_wrongly_named_starts_get_ids_of_their_own_and_name_the_task() -> None:
     assert sorted(d["eventId"] for d in details) == [f"squat-{n}#rejected" for n in range(7)]
     assert all((d["taskType"], d["taskId"], d["errorCode"]) == ("ec2-conversion", EC2_INSTANCE, "InvalidInput")
                for d in details)
+
+
+@pytest.mark.parametrize(("task_type", "task_id"), BOTH)
+def test_a_failed_hand_over_reports_the_watch_in_the_same_format(
+    monkeypatch: pytest.MonkeyPatch, task_type: str, task_id: str
+) -> None:
+    """Step Functions refuses the next generation's start (not a name clash): Record Hand Over Failure."""
+    from moto.stepfunctions.exceptions import InvalidName
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    original = StepFunctionsParserBackend.start_execution
+
+    def refuse_next_generation(self: Any, state_machine_arn: str, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if name and name.endswith("-g2"):
+            raise InvalidName(f"Invalid Name: '{name}'")
+        return original(self, state_machine_arn, name, *args, **kwargs)
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", refuse_next_generation)
+    report = run_scenario({"tasks": _tasks(task_type, task_id), "watches": [watch(task_type, task_id)]},
+                          function_env_overrides={"POLLS_PER_EXECUTION": "2"})
+
+    [error] = _errors(report)
+    assert (error["errorCode"], error["taskType"], error["taskId"]) == ("HandOverFailed", task_type, task_id)
+    assert (error["lastKnownState"], error["pollCount"]) == ("IN_PROGRESS", 2)  # both polls answered
+    assert (error["eventId"], error["sequence"]) == (f"{task_id}#2", 2)
+    assert MILLIS_Z.match(error["observedAt"]) and MILLIS_Z.match(error["watchStartedAt"])
