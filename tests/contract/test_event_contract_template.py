@@ -21,7 +21,7 @@ SAMPLE_VALUES = {
     "taskId": "import-i-ffvko9js",
     "message": "polling failed after retries: Throttled",
     "observedAt": "2026-11-22T12:00:00.123Z",
-    "watchStartedAt": "2026-11-22T09:00:00Z",
+    "watchStartedAt": "2026-11-22T09:00:00.000Z",
     "pollCount": 3,
     "lastKnownState": "IN_PROGRESS",
 }
