@@ -16,6 +16,7 @@ from moto.events.models import EventPattern
 from conversion_watch import aws_clients, cancel_marks
 from conversion_watch.cloudtrail import RejectedEvent, cancel_from_event
 from conversion_watch.handlers.start_from_cloudtrail import handler
+from localrun.autostart import ApiCall, run_autostart
 from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import samples
 from tests.autostart.conftest import executions
@@ -113,3 +114,27 @@ def test_a_cancel_call_leaves_one_mark_and_starts_no_watch(
     item = dynamo.get_item(TableName=table, Key={"pk": {"S": f"TASK#{samples.VOLUME_TASK}"}, "sk": {"S": "CANCEL"}})
     assert item["Item"]["eventName"] == {"S": "CancelConversionTask"}
     assert int(item["Item"]["expiresAt"]["N"]) > 0
+
+
+def _cancelled_between_polls(final_message: str) -> dict[str, Any]:
+    """Goes from active straight to cancelled (no 'cancelling' in between two polls)."""
+    return {"taskType": "ec2-conversion", "taskId": samples.VOLUME_TASK, "conversionType": "ImportVolume",
+            "timeline": [{"at": 0, "state": "active"},
+                         {"at": 700, "state": "cancelled", "statusMessage": final_message}]}
+
+
+@pytest.mark.parametrize(("calls", "expected"), [
+    # The cancel call seen in CloudTrail makes the end a user cancel, whatever the message says.
+    ([ApiCall(60, samples.import_volume_event()), ApiCall(650, samples.cancel_conversion_event())],
+     ("CANCELLED", "user-cancelled", "SUCCEEDED")),
+    # Without it, the error in StatusMessage makes the same end a failure.
+    ([ApiCall(60, samples.import_volume_event())], ("FAILED", "error", "FAILED")),
+])
+def test_end_to_end_a_cancel_call_tells_a_user_cancel_from_a_failure(calls: list[Any], expected: Any) -> None:
+    report = run_autostart({"tasks": [_cancelled_between_polls("ClientError: Footers not identical")]},
+                           api_calls=calls)
+
+    [end] = [e["detail"] for e in report.run.events if e["detail"]["terminal"]]
+    [execution] = report.run.executions
+    assert (end["state"], end["outcomeReason"], execution.status) == expected
+    assert end["serviceState"] == "cancelled"
