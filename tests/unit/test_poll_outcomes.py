@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from conversion_watch.errors import ServiceUnavailable, Throttled
 from tests.unit.conftest import expect_cancel_mark_read
 from tests.unit.samples import (
     EC2_INSTANCE_TASK,
@@ -132,3 +133,16 @@ def test_a_task_failure_is_counted_per_task_type(stubbed, lambda_context, capsys
     assert len(failures) == 1
     assert failures[0]["TaskType"] == task_type
     assert not any("WatchErrors" in b for b in blobs)  # a task failure is not a watcher fault
+
+
+@pytest.mark.parametrize(("code", "raised"), [("ResourceNotFoundException", ServiceUnavailable),
+                                              ("ProvisionedThroughputExceededException", ServiceUnavailable),
+                                              ("ThrottlingException", Throttled)])
+def test_a_failed_table_read_is_retried_never_taken_for_no_cancel(stubbed, lambda_context, code, raised):
+    """The table's ResourceNotFoundException is not the task's: no TaskNotFound, no guessed outcome."""
+    watch = start("ec2-conversion", EC2_INSTANCE_TASK, lambda_context)
+    _ec2(stubbed, ec2_instance_task("cancelled", message=CLIENT_ERROR))
+    stubbed("dynamodb").add_client_error("get_item", service_error_code=code, http_status_code=400)
+
+    with pytest.raises(raised):
+        poll(watch, lambda_context)
