@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
+from localrun.event_schemas import validate_event
+
 # Given one PutEvents request entry, return None to accept it or
 # {"ErrorCode": ..., "ErrorMessage": ...} to fail it (it is then not delivered).
 EntryFault = Callable[[dict[str, Any]], dict[str, str] | None]
@@ -93,7 +95,8 @@ def create_delivery(events_client: Any, sqs_client: Any, *, bus_name: str, sourc
 
 
 def drain(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
-    """Every delivered event, in delivery order."""
+    """Every delivered event, in delivery order, each checked against the committed schemas
+    (every local run -- demo, soak, e2e, bench -- drains here, so a contract drift fails it)."""
     events: list[dict[str, Any]] = []
     while True:
         messages = sqs_client.receive_message(
@@ -101,4 +104,10 @@ def drain(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
         ).get("Messages", [])
         if not messages:
             return events
-        events.extend(json.loads(message["Body"]) for message in messages)
+        for message in messages:
+            event = json.loads(message["Body"])
+            # moto's default target input template leaves out "account" (EventBridge always sends it):
+            # take it from the queue's URL (.../<account>/<queue>) so the envelope is AWS's.
+            event.setdefault("account", queue_url.rstrip("/").split("/")[-2])
+            validate_event(event, event_source=str(event.get("source")))
+            events.append(event)

@@ -110,7 +110,7 @@ def describe_event(event: dict[str, Any]) -> str:
     if detail.get("statusMessage"):
         extras.append(repr(detail["statusMessage"]))
     if detail.get("terminal"):
-        extras.append("terminal")
+        extras.append(f"terminal, outcomeReason {detail.get('outcomeReason')}")
     return f"{who}  {event.get('detail-type')}: {change} ({', '.join(extras)})"
 
 

@@ -56,14 +56,29 @@ def _time_module(clock: SimulatedClock) -> types.SimpleNamespace:
     return namespace
 
 
-def _datetime_module(clock: SimulatedClock) -> types.SimpleNamespace:
-    """A stand-in for the ``datetime`` module whose ``datetime.now()`` is simulated."""
+class _StepFunctionsTime(real_datetime.datetime):
+    """A moment whose ``isoformat()`` is Step Functions' own form of ``$$.State.EnteredTime``:
+    UTC, milliseconds, ``Z`` (``2026-01-05T09:00:00.000Z``). moto writes ``datetime.isoformat()``
+    (microseconds, ``+00:00``); the state machine copies EnteredTime into its error events'
+    ``observedAt``, so the local run must give AWS's form (checked by the schemas' pattern)."""
+
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        utc = real_datetime.datetime.fromtimestamp(self.timestamp(), real_datetime.UTC)
+        return utc.isoformat(sep, "milliseconds").replace("+00:00", "Z")
+
+
+def _datetime_module(clock: SimulatedClock, *, entered_time: bool = False) -> types.SimpleNamespace:
+    """A stand-in for the ``datetime`` module whose ``datetime.now()`` is simulated
+    (``entered_time``: and formats as Step Functions' EnteredTime, see ``_StepFunctionsTime``)."""
 
     class SimulatedDatetime(real_datetime.datetime):
         @classmethod
         def now(cls, tz: Any = None) -> real_datetime.datetime:  # type: ignore[override]
             moment = clock.now()
-            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+            moment = moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+            if entered_time and moment.tzinfo is not None:
+                return _StepFunctionsTime.fromtimestamp(moment.timestamp(), moment.tzinfo)
+            return moment
 
     namespace = types.SimpleNamespace(**{name: getattr(real_datetime, name) for name in dir(real_datetime)
                                          if not name.startswith("__")})
@@ -126,7 +141,8 @@ def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> It
         mock.patch.object(botocore.endpoint, "time", handler_time),
         mock.patch.object(ExecutionWorker, "start", start_worker),
         mock.patch.object(EventManager, "_get_current_timestamp", staticmethod(clock.now)),
-        mock.patch.object(state, "datetime", sim_datetime),
+        # moto's StateBase builds $$.State.EnteredTime from datetime.now(...).isoformat() (its only use there).
+        mock.patch.object(state, "datetime", _datetime_module(clock, entered_time=True)),
         mock.patch.object(parser_models, "datetime", sim_datetime),
         mock.patch.object(execution, "datetime", sim_datetime),
         mock.patch.object(events_models, "unix_time", clock.unix_time),

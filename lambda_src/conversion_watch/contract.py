@@ -26,6 +26,8 @@ TERMINAL_STATES = (COMPLETED, CANCELLED, FAILED)
 
 # ``detail.outcomeReason`` of a terminal event: why the task ended.
 OUTCOME_REASONS = ("completed", "user-cancelled", "expired", "error", "unknown")
+# ``eventId`` of an event that belongs to no watch: ``<executionName>#rejected``.
+REJECTED_MARKER = "rejected"
 
 # -- Environment variables the stack sets and the functions read ----------------------------
 ENV_MIN_POLL_SECONDS = "MIN_POLL_SECONDS"

@@ -3,10 +3,11 @@ state change event, filled in by each kind's normalizer (``conversion_watch.kind
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from conversion_watch.clock import Timestamp
 
 
 class _Model(BaseModel):
@@ -49,9 +50,9 @@ class TaskFacts(_Model):
     resourceArn: str | None = None
     sourceUsageOperation: str | None = None
     destinationUsageOperation: str | None = None
-    startTime: datetime | None = None
-    endTime: datetime | None = None
-    licenseConversionTime: datetime | None = None
+    startTime: Timestamp | None = None
+    endTime: Timestamp | None = None
+    licenseConversionTime: Timestamp | None = None
     # VM Import/Export image, snapshot and export tasks: the resulting ids and where the data is.
     imageId: str | None = None
     snapshotId: str | None = None

@@ -4,20 +4,22 @@ generated from these, so they are the single source of truth."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
-from conversion_watch.contract import ONE_YEAR_SECONDS, STATE_CHANGE, TERMINAL_STATES, WATCH_ERROR
+from conversion_watch.clock import Timestamp
+from conversion_watch.contract import ONE_YEAR_SECONDS, OUTCOME_REASONS, STATE_CHANGE, TERMINAL_STATES, WATCH_ERROR
 from conversion_watch.facts import Progress, TaskFacts, VolumeFacts
 from conversion_watch.kinds import TASK_KINDS, TASK_TYPES
 
 # The task types come from the registry of kinds (a closed set: an enum in the schemas).
 if TYPE_CHECKING:
     TaskType = str
+    OutcomeReason = str
 else:
     TaskType = Literal[TASK_TYPES]
+    OutcomeReason = Literal[OUTCOME_REASONS]
 State = Literal["IN_PROGRESS", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"]
 
 __all__ = ["ONE_YEAR_SECONDS", "STATE_CHANGE", "TERMINAL_STATES", "WATCH_ERROR", "Progress", "TaskFacts", "VolumeFacts"]
@@ -37,20 +39,21 @@ class Observation(_Model):
 
 class ProgressSample(_Model):
     percent: float
-    at: datetime
+    at: Timestamp
 
 
 class Continuation(_Model):
     """The watch's memory, handed to a fresh execution ("continue as new")."""
 
-    watchStartedAt: datetime
-    deadline: datetime
+    watchStartedAt: Timestamp
+    deadline: Timestamp
     pollCount: int = Field(ge=0)
     sequence: int = Field(ge=0)
     generation: int = Field(ge=1)
-    lastChangeAt: datetime | None = None
+    lastChangeAt: Timestamp | None = None
     last: Observation | None = None
     lastProgress: ProgressSample | None = None
+    cancelRequested: bool = False
 
 
 class WatchRequest(_Model):
@@ -80,15 +83,25 @@ class Watch(_Model):
 
     taskType: TaskType
     taskId: str
-    watchStartedAt: datetime
-    deadline: datetime
+    watchStartedAt: Timestamp
+    deadline: Timestamp
     pollCount: int = 0
     generation: int = 1
     generationPolls: int = 0
     sequence: int = 0
-    lastChangeAt: datetime | None = None
+    lastChangeAt: Timestamp | None = None
     last: Observation | None = None
     lastProgress: ProgressSample | None = None
+    # A raw state only a cancel request produces was seen (``TaskKind.cancel_request_states``).
+    cancelRequested: bool = False
+    # ``last.state``, flat: the state machine's own error events read ``$.watch.lastKnownState``
+    # (a JSONPath into a null ``last`` would fail the state).
+    lastKnownState: State | None = None
+
+    @model_validator(mode="after")
+    def _last_known_state_follows_last(self) -> Watch:
+        self.lastKnownState = self.last.state if self.last else None
+        return self
 
     def continuation(self) -> Continuation:
         return Continuation(
@@ -100,6 +113,7 @@ class Watch(_Model):
             lastChangeAt=self.lastChangeAt,
             last=self.last,
             lastProgress=self.lastProgress,
+            cancelRequested=self.cancelRequested,
         )
 
 
@@ -114,16 +128,26 @@ class StateChangeDetail(_Model):
     previousState: State | None
     serviceState: str
     terminal: bool
+    outcomeReason: OutcomeReason | None = Field(
+        default=None,
+        description="Terminal events only: why the task ended (completed, user-cancelled, expired, error, unknown).",
+    )
     statusMessage: str | None = None
     progress: Progress | None = None
-    observedAt: datetime
-    watchStartedAt: datetime
+    observedAt: Timestamp
+    watchStartedAt: Timestamp
     pollCount: int
     elapsedSeconds: int = Field(
         ge=0, description="Seconds since the task started (License Manager startTime), else since the watch started."
     )
     elapsed: str = Field(description='elapsedSeconds for people, e.g. "3 h 12 min" (notifications quote it).')
     task: TaskFacts
+
+    @model_validator(mode="after")
+    def _reason_on_terminal_events_only(self) -> StateChangeDetail:
+        if self.terminal != (self.outcomeReason is not None):
+            raise ValueError("outcomeReason is given on terminal events, and only on them")
+        return self
 
     @field_serializer("task")
     def _task_without_blanks(self, task: TaskFacts) -> dict[str, Any]:
@@ -132,16 +156,20 @@ class StateChangeDetail(_Model):
 
 
 class WatchErrorDetail(_Model):
-    """``detail`` of ``Conversion Task Watch Error``."""
+    """``detail`` of ``Conversion Task Watch Error``, whichever step builds it (the Lambda
+    steps or the state machine's "Record ... Failure" states)."""
 
-    eventId: str
+    eventId: str = Field(
+        description="<taskId>#<sequence> for a watch's error; <executionName>#rejected for a request that "
+        "opened no watch (it never collides with a real watch's ids)."
+    )
     sequence: int = Field(ge=1)
     taskType: str | None = None
     taskId: str | None = None
     errorCode: str
     message: str
     lastKnownState: State | None = None
-    observedAt: datetime
-    watchStartedAt: datetime | None = None
-    pollCount: int = 0
+    observedAt: Timestamp
+    watchStartedAt: Timestamp | None = None
+    pollCount: int = Field(default=0, ge=0, description="Polls attempted, the failed one included.")
     input: Any = Field(default=None, description="The rejected input (InvalidInput only, when small).")

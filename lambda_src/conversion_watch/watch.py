@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from conversion_watch.contract import CANCELLED, REJECTED_MARKER
 from conversion_watch.durations import elapsed_seconds, human_duration
 from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
+from conversion_watch.kinds import TASK_KINDS, kind
 from conversion_watch.models import (
     ONE_YEAR_SECONDS,
     Observation,
@@ -30,16 +33,20 @@ from conversion_watch.models import (
     WatchRequest,
 )
 from conversion_watch.naming import execution_name
+from conversion_watch.outcome import EndEvidence, Outcome, classify
 from conversion_watch.schedule import PollBounds, completion_eta, next_poll_delay
 from conversion_watch.settings import Settings
 from conversion_watch.snapshot import TaskSnapshot
 
 Describe = Callable[[str, str], TaskSnapshot]
+# task id -> whether a cancel call for it was seen (the watch table's CANCEL mark)
+CancelMarked = Callable[[str], bool]
 MAX_ECHOED_INPUT_CHARS = 2048
 # Rejected input is echoed into the error event only this far: a 200 KB task id must not
 # push the state past Step Functions' 256 KB payload limit (States.DataLimitExceeded cannot be caught).
 MAX_ECHOED_FIELD_CHARS = 128
 MAX_MESSAGE_CHARS = 1024
+MAX_TASK_ID_CHARS = 64  # WatchRequest.taskId
 
 
 def start(
@@ -50,7 +57,7 @@ def start(
         request = parse_request(raw_input)
         check_identity(request, execution)
     except InvalidInput as error:
-        return _input_error(raw_input, error, now=now)
+        return _input_error(raw_input, error, now=now, execution=execution)
     if request.continuation is not None:
         carried = request.continuation
         watch = Watch(
@@ -110,7 +117,13 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
-def poll(watch: Watch, *, settings: Settings, describe: Describe, now: datetime) -> dict[str, Any]:
+def _no_marks(task_id: str) -> bool:
+    return False
+
+
+def poll(
+    watch: Watch, *, settings: Settings, describe: Describe, now: datetime, cancel_marked: CancelMarked = _no_marks
+) -> dict[str, Any]:
     """Observe the task once and decide what the state machine does next."""
     watch = watch.model_copy(update={"pollCount": watch.pollCount + 1, "generationPolls": watch.generationPolls + 1})
     try:
@@ -127,10 +140,33 @@ def poll(watch: Watch, *, settings: Settings, describe: Describe, now: datetime)
             f"({int((watch.deadline - watch.watchStartedAt).total_seconds())} s)"
         )
         return _watch_error(watch, timed_out, now=now)
-    return _observed(watch, snapshot, settings=settings, now=now)
+    if snapshot.service_state in kind(watch.taskType).cancel_request_states:
+        watch = watch.model_copy(update={"cancelRequested": True})
+    reason = None
+    if snapshot.terminal:
+        outcome = _classify(watch, snapshot, now=now, cancel_marked=cancel_marked)
+        snapshot, reason = replace(snapshot, state=outcome.state), outcome.reason
+    return _observed(watch, snapshot, reason, settings=settings, now=now)
 
 
-def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: datetime) -> dict[str, Any]:
+def _classify(watch: Watch, snapshot: TaskSnapshot, *, now: datetime, cancel_marked: CancelMarked) -> Outcome:
+    """The terminal state and its reason (``conversion_watch.outcome``); the watch table is read
+    only for a ``cancelled`` end that no observed state already explains."""
+    needs_mark = snapshot.state == CANCELLED and not watch.cancelRequested
+    return classify(
+        EndEvidence(
+            normalized=snapshot.state,
+            status_message=snapshot.status_message,
+            expires_at=snapshot.expires_at,
+            observed_at=now,
+            cancel_requested=watch.cancelRequested or (needs_mark and cancel_marked(watch.taskId)),
+        )
+    )
+
+
+def _observed(
+    watch: Watch, snapshot: TaskSnapshot, reason: str | None, *, settings: Settings, now: datetime
+) -> dict[str, Any]:
     seen = Observation(state=snapshot.state, serviceState=snapshot.service_state,  # type: ignore[arg-type]
                        statusMessage=snapshot.status_message)
     previous = watch.last
@@ -145,6 +181,7 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
     watch = watch.model_copy(
         update={
             "last": seen,
+            "lastKnownState": seen.state,
             "sequence": watch.sequence + (1 if changed else 0),
             "lastChangeAt": now if state_changed else watch.lastChangeAt,
             "lastProgress": sample or watch.lastProgress,
@@ -154,6 +191,7 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
         "outcome": "OBSERVED",
         "state": snapshot.state,
         "terminal": snapshot.terminal,
+        "outcomeReason": reason,
         "changed": changed,
         "waitSeconds": next_poll_delay(
             now=now,
@@ -164,7 +202,7 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
             eta_seconds=eta,
         ),
         "handOver": False,
-        "summary": _summary(watch, snapshot),
+        "summary": _summary(watch, snapshot, reason),
     }
     if changed:
         status["detail"] = _dump(
@@ -177,6 +215,7 @@ def _observed(watch: Watch, snapshot: TaskSnapshot, *, settings: Settings, now: 
                 previousState=previous.state if previous else None,
                 serviceState=seen.serviceState,
                 terminal=snapshot.terminal,
+                outcomeReason=reason,
                 statusMessage=seen.statusMessage,
                 progress=snapshot.progress,
                 observedAt=now,
@@ -216,8 +255,9 @@ def _not_visible_yet(watch: Watch, error: TaskNotFound, *, settings: Settings, n
     return {"watch": _dump(watch), "status": status}
 
 
-def _summary(watch: Watch, snapshot: TaskSnapshot) -> str:
-    text = f"{watch.taskType} task {watch.taskId} is {snapshot.state} (service state {snapshot.service_state!r})"
+def _summary(watch: Watch, snapshot: TaskSnapshot, reason: str | None) -> str:
+    why = f"outcome {reason}, " if reason else ""
+    text = f"{watch.taskType} task {watch.taskId} is {snapshot.state} ({why}service state {snapshot.service_state!r})"
     return f"{text}: {snapshot.status_message}" if snapshot.status_message else text
 
 
@@ -239,15 +279,14 @@ def _watch_error(watch: Watch, error: WatchError, *, now: datetime) -> dict[str,
     return {"watch": _dump(watch), "status": _error_status(error, detail)}
 
 
-def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime) -> dict[str, Any]:
-    task_type = _echoable(raw_input.get("taskType")) if isinstance(raw_input, dict) else None
-    task_id = _echoable(raw_input.get("taskId")) if isinstance(raw_input, dict) else None
+def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime, execution: str | None) -> dict[str, Any]:
+    task_type, task_id = named_task(raw_input)
     echoed = json.dumps(raw_input, default=str)
     detail = WatchErrorDetail(
-        eventId=f"{task_id if isinstance(task_id, str) else 'invalid-input'}#1",
+        eventId=rejected_event_id(execution),
         sequence=1,
-        taskType=task_type if isinstance(task_type, str) else None,
-        taskId=task_id if isinstance(task_id, str) else None,
+        taskType=task_type,
+        taskId=task_id,
         errorCode=error.error_code,
         message=error.message,
         observedAt=now,
@@ -256,8 +295,24 @@ def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime) -> dict[
     return {"watch": None, "status": _error_status(error, detail)}
 
 
-def _echoable(value: Any) -> str | None:
-    return value if isinstance(value, str) and len(value) <= MAX_ECHOED_FIELD_CHARS else None
+def rejected_event_id(execution: str | None) -> str:
+    """The id of an event that belongs to no watch: from the execution, never ``<taskId>#<n>``
+    (a subscriber de-duplicating on ``eventId`` would drop the real watch's event). The state
+    machine's "Record Validation Failure" builds the same form."""
+    return f"{execution or 'unnamed-execution'}#{REJECTED_MARKER}"
+
+
+def named_task(raw_input: Any) -> tuple[str | None, str | None]:
+    """``(taskType, taskId)`` when the input names a valid pair (a rejected input may still name
+    one: a wrongly named execution, a forged continuation), else ``(None, None)``."""
+    if not isinstance(raw_input, dict):
+        return None, None
+    task_type, task_id = raw_input.get("taskType"), raw_input.get("taskId")
+    if not isinstance(task_type, str) or not isinstance(task_id, str) or task_type not in TASK_KINDS:
+        return None, None
+    if len(task_id) > MAX_TASK_ID_CHARS or not TASK_KINDS[task_type].matches(task_id):
+        return None, None
+    return task_type, task_id
 
 
 def _error_status(error: WatchError, detail: WatchErrorDetail) -> dict[str, Any]:

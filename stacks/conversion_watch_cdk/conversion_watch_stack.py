@@ -42,6 +42,7 @@ class ConversionWatchStack(Stack):
             start_on_api_calls=settings.start_on_api_calls,
             sweep_interval=Duration.minutes(settings.sweep_minutes) if settings.sweep_minutes else None,
             log_retention=settings.log_retention,
+            watch_table=self.watcher.table,
         )
         # Subscribers: schemas + archive. Operators: optional notifications, alarms, dashboard.
         self.event_contract = EventContract(

@@ -14,7 +14,7 @@ from conversion_watch.kinds import license_conversion as license_tasks
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR, Watch
 from conversion_watch.settings import Settings
 from conversion_watch.snapshot import TaskSnapshot
-from conversion_watch_cdk.event_contract.validation import sample_envelope
+from localrun.event_schemas import sample_envelope
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 SETTINGS = Settings()

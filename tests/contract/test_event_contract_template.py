@@ -10,7 +10,7 @@ from aws_cdk.assertions import Match
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from conversion_watch_cdk.event_contract.schemas import event_schema
-from conversion_watch_cdk.event_contract.validation import validate_detail
+from localrun.event_schemas import validate_detail
 from tests.contract.stack import synth_stack
 from tools.state_machine_dot import watcher_definition
 
@@ -21,7 +21,7 @@ SAMPLE_VALUES = {
     "taskId": "import-i-ffvko9js",
     "message": "polling failed after retries: Throttled",
     "observedAt": "2026-11-22T12:00:00.123Z",
-    "watchStartedAt": "2026-11-22T09:00:00Z",
+    "watchStartedAt": "2026-11-22T09:00:00.000Z",
     "pollCount": 3,
     "lastKnownState": "IN_PROGRESS",
 }

@@ -18,7 +18,7 @@ from conversion_watch_cdk.event_contract.schemas import (
     schema_name,
     to_draft4,
 )
-from conversion_watch_cdk.event_contract.validation import (
+from localrun.event_schemas import (
     EventSchemaViolation,
     sample_envelope,
     validate_detail,

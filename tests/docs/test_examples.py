@@ -15,8 +15,8 @@ import pytest
 from moto.events.models import EventPattern
 
 from conversion_watch.models import WatchRequest
-from conversion_watch_cdk.event_contract.validation import validate_event
 from docs.examples import idle_cost
+from localrun.event_schemas import validate_event
 from tests.contract.stack import ROOT, synth_stack
 from tests.docs.markdown import PAGES, marked_blocks
 

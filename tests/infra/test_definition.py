@@ -165,12 +165,18 @@ def test_lambda_timeouts_are_retried_because_both_steps_only_read(definition):
 
 
 @pytest.mark.parametrize(("step", "recorder"), [(VALIDATE, "Record Validation Failure"),
+                                                (VALIDATE, "Record Validation Failure Of Unnamed Task"),
                                                 (POLL, "Record Poll Failure")])
 def test_exhausted_retries_become_a_retries_exhausted_watch_error(definition, step, recorder):
     catches = definition["States"][step]["Catch"]
 
     assert [c["ErrorEquals"] for c in catches] == [["States.ALL"]]
-    assert catches[0]["Next"] == recorder
+    if step == VALIDATE:  # the request is recalled, then the error names the task when it names a valid one
+        assert catches[0]["Next"] == "Recall The Request"
+        choice = definition["States"][definition["States"]["Recall The Request"]["Next"]]
+        assert recorder in {choice["Default"], *(c["Next"] for c in choice["Choices"])}
+    else:
+        assert catches[0]["Next"] == recorder
     record = definition["States"][recorder]
     assert record["Type"] == "Pass"
     assert record["Parameters"]["status"]["errorCode"] == "RetriesExhausted"
@@ -235,7 +241,8 @@ def test_watch_errors_built_in_the_state_machine_match_the_event_model(definitio
     recorders = {name: s for name, s in definition["States"].items()
                  if s["Type"] == "Pass" and s.get("Next") == PUBLISH_ERROR}
 
-    assert set(recorders) == {"Record Validation Failure", "Record Poll Failure", "Record Hand Over Failure"}
+    assert set(recorders) == {"Record Validation Failure", "Record Validation Failure Of Unnamed Task",
+                              "Record Poll Failure", "Record Hand Over Failure"}
     for name, state in recorders.items():
         status = state["Parameters"]["status"]
         detail = {key.removesuffix(".$"): value for key, value in status["detail"].items()}

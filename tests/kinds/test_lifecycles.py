@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from conversion_watch.kinds import TASK_KINDS
 from localrun.engine import run_scenario
 from tests.e2e.helpers import outcome
 
@@ -23,8 +24,7 @@ def _task(task_type: str, task_id: str, *timeline: dict[str, Any]) -> dict[str, 
 
 
 def _run(task_type: str, tasks: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Events by task id; the first task must complete (how the other executions end depends on
-    the outcome classification, issue 11)."""
+    """Events by task id; the first task must complete."""
     report = run_scenario({"tasks": tasks, "watches": [
         {"at": 0, "input": {"taskType": task_type, "taskId": t["taskId"]}} for t in tasks]})
     assert outcome(report, f"watch-{tasks[0]['taskId']}") == ("SUCCEEDED", None)
@@ -53,7 +53,9 @@ def _at(at: int, state: str, message: str | None = None, progress: str | None = 
 # Per kind: the id prefix, task-level fields, the three timelines (done, cancelled on request,
 # failed), then what the events must say: (state, serviceState, statusMessage) of the done and
 # cancelled tasks, the done task's percents and facts, and the failed task's last event.
-# The failed ends' normalized state is left to issue 11 (outcome) except where it is FAILED.
+# Every failed end is FAILED/error (conversion_watch.outcome: an error-form message, or the snapshot's
+# own "error"). A cancel is "user-cancelled" only where a state proves the request (export-instance's
+# "cancelling"); a "deleting" -> "deleted" end without a CloudTrail cancel call stays CANCELLED/unknown.
 CASES = {
     "ec2-import-image": (
         "import-ami", {},
@@ -123,6 +125,10 @@ def test_each_kind_completes_is_cancelled_and_fails(task_type: str) -> None:
     assert {k: events[done][-1]["task"][k] for k in facts} == facts
     assert _states(events[cancelled]) == cancelled_states
     assert {k: events[failed][-1][k] for k in failed_end} == failed_end
+    assert (events[failed][-1]["state"], events[failed][-1]["outcomeReason"]) == ("FAILED", "error")
+    assert events[done][-1]["outcomeReason"] == "completed"
+    proven_cancel = TASK_KINDS[task_type].cancel_request_states
+    assert events[cancelled][-1]["outcomeReason"] == ("user-cancelled" if proven_cancel else "unknown")
 
 
 @pytest.mark.parametrize("task_type", ["ec2-import-image", "ec2-export-instance"])

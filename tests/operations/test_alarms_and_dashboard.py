@@ -11,7 +11,15 @@ from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
 from conversion_watch.handlers import poll_task, validate_watch
-from conversion_watch_cdk.operations.metrics import HANDLER_METRICS, NAMESPACE, SERVICE, TASK_TYPES
+from conversion_watch_cdk.operations.metrics import (
+    HANDLER_METRICS,
+    NAMESPACE,
+    SERVICE,
+    TASK_FAILED_ERROR,
+    TASK_TYPES,
+    WATCHER_FAULT_FILTER,
+    WATCHER_FAULTS,
+)
 from localrun.lambda_context import FakeLambdaContext
 from tests.contract import details
 from tests.contract.stack import resolve_json, synth_stack
@@ -25,14 +33,14 @@ def operations_alarms(template: Any) -> list[dict[str, Any]]:
     return [alarm["Properties"] for logical_id, alarm in alarms.items() if logical_id.startswith("Operations")]
 
 
-def test_alarms_on_executions_and_lambda_errors() -> None:
+def test_alarms_on_watcher_faults_executions_and_lambda_errors() -> None:
     alarms = operations_alarms(synth_stack())
     assert sorted((a["Namespace"], a["MetricName"]) for a in alarms) == [
         ("AWS/Lambda", "Errors"),
         ("AWS/Lambda", "Errors"),
         ("AWS/States", "ExecutionThrottled"),
-        ("AWS/States", "ExecutionsFailed"),
         ("AWS/States", "ExecutionsTimedOut"),
+        (NAMESPACE, WATCHER_FAULTS),
     ]
     functions = sorted(a["Dimensions"][0]["Value"]["Ref"] for a in alarms if a["Namespace"] == "AWS/Lambda")
     assert [f.removesuffix(f[-8:]) for f in functions] == [
@@ -40,6 +48,7 @@ def test_alarms_on_executions_and_lambda_errors() -> None:
         "WatcherFunctionsValidateFunction",
     ]
     machines = {a["Dimensions"][0]["Value"]["Ref"] for a in alarms if a["Namespace"] == "AWS/States"}
+    assert not any(a["MetricName"] == "ExecutionsFailed" for a in alarms), "a failed task is no watcher fault"
     assert [m.removesuffix(m[-8:]) for m in machines] == ["WatcherStateMachine"]
     for alarm in alarms:
         assert (alarm["Threshold"], alarm["ComparisonOperator"], alarm["TreatMissingData"], alarm["Statistic"]) == (
@@ -52,6 +61,23 @@ def test_lambda_error_alarms_wait_for_sustained_errors_execution_alarms_do_not()
     for alarm in operations_alarms(synth_stack()):
         periods = (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"])
         assert periods == ((3, 3) if alarm["Namespace"] == "AWS/Lambda" else (1, 1)), alarm["MetricName"]
+
+
+def test_watcher_faults_are_failed_executions_other_than_a_failed_task() -> None:
+    """The metric filter on the state machine's log: every ExecutionFailed whose error is not
+    the "Task Failed" state's (watch errors, event delivery failures, unexpected results)."""
+    template = synth_stack()
+    (metric_filter,) = template.find_resources("AWS::Logs::MetricFilter").values()
+    props = metric_filter["Properties"]
+    assert props["FilterPattern"] == WATCHER_FAULT_FILTER
+    [transformation] = props["MetricTransformations"]
+    assert (transformation["MetricNamespace"], transformation["MetricName"]) == (NAMESPACE, WATCHER_FAULTS)
+    (machine,) = template.find_resources("AWS::StepFunctions::StateMachine").values()
+    [destination] = machine["Properties"]["LoggingConfiguration"]["Destinations"]
+    log_group_id = destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
+    assert props["LogGroupName"] == {"Ref": log_group_id}
+    # The error the filter leaves out is the "Task Failed" state's.
+    assert f'\\"Task Failed\\":{{\\"Type\\":\\"Fail\\",\\"Error\\":\\"{TASK_FAILED_ERROR}\\"' in json.dumps(machine)
 
 
 def test_alarm_actions_go_to_the_notification_topic_when_configured() -> None:
@@ -90,7 +116,8 @@ def emitted_metrics(stdout: str) -> dict[str, set[tuple[tuple[str, str], ...]]]:
 
 
 @pytest.fixture
-def stubbed_ec2() -> Any:
+def stubbed_ec2(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("WATCH_TABLE_NAME", "watch-table")
     aws_clients.reset()
     with Stubber(aws_clients.client("ec2")) as stubber:
         yield stubber
@@ -109,8 +136,17 @@ def test_dashboard_queries_exactly_what_the_handlers_emit(capsys: Any, stubbed_e
     )
     stubbed_ec2.add_client_error("describe_conversion_tasks", service_error_code="InvalidConversionTaskId.Malformed",
                                  http_status_code=400)
+    stubbed_ec2.add_response(
+        "describe_conversion_tasks",
+        {"ConversionTasks": [{**details.ec2_task("cancelled"), "StatusMessage": "ClientError: Unsupported kernel"}]},
+        {"ConversionTaskIds": [details.EC2_TASK_ID]},
+    )
     first = poll_task.handler({"watch": watch}, context)
     poll_task.handler({"watch": first["watch"]}, context)
+    with Stubber(aws_clients.client("dynamodb")) as table:  # the cancel mark: none
+        table.add_response("get_item", {})
+        failed = poll_task.handler({"watch": first["watch"]}, context)
+    assert failed["status"]["state"] == "FAILED"
     emitted = emitted_metrics(capsys.readouterr().out)
 
     assert set(emitted) == set(HANDLER_METRICS)
@@ -119,7 +155,7 @@ def test_dashboard_queries_exactly_what_the_handlers_emit(capsys: Any, stubbed_e
         assert emitted[name] == {tuple(sorted(expected))}, name
 
     queried = [dimension_sets(m) for m in dashboard_metrics(synth_stack())]
-    ours = [(name, dims) for namespace, name, dims in queried if namespace == NAMESPACE]
+    ours = [(name, dims) for namespace, name, dims in queried if namespace == NAMESPACE and name != WATCHER_FAULTS]
     assert {name for name, _ in ours} == set(HANDLER_METRICS)
     for name, dims in ours:
         assert set(dims) == {"service", *HANDLER_METRICS[name]}, name

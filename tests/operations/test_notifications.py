@@ -13,7 +13,6 @@ from aws_cdk import aws_events as events
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from conversion_watch_cdk.event_contract.schemas import event_schema
-from conversion_watch_cdk.event_contract.validation import sample_envelope
 from conversion_watch_cdk.notifications import WatchNotifications
 from conversion_watch_cdk.notifications.messages import (
     STATE_CHANGE_PATHS,
@@ -22,6 +21,7 @@ from conversion_watch_cdk.notifications.messages import (
     PlainTextMessage,
     outcome_template,
 )
+from localrun.event_schemas import sample_envelope
 from tests.contract import details
 from tests.contract.stack import synth_stack
 
@@ -121,11 +121,13 @@ def test_the_inbox_reads_vm_import_completed_after_3_h_12_min() -> None:
     text = fill(outcome_template("ec2-conversion", "COMPLETED"), STATE_CHANGE_PATHS, event)
     assert text.splitlines()[0] == "VM import import-i-ffvko9js completed after 3 h 12 min."
     assert "State: COMPLETED (service state: completed), previously IN_PROGRESS." in text
+    assert text.splitlines()[2].startswith("Why: completed (")
 
     failed = sample_envelope(STATE_CHANGE, details.license_lifecycle("FAILED")[-1])
     text = fill(outcome_template("license-conversion", "FAILED"), STATE_CHANGE_PATHS, failed)
     assert text.splitlines()[0] == f"License conversion {details.LICENSE_TASK_ID} failed after 2 h 12 min."
     assert "Service message: disk busy" in text
+    assert text.splitlines()[2].startswith("Why: error (")
 
 
 def test_watch_error_message() -> None:

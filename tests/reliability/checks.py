@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from conversion_watch.contract import REJECTED_MARKER
 from localrun.report import Report
 
 STATE_CHANGE = "Conversion Task State Change"
@@ -21,8 +22,18 @@ def events_by_task(report: Report) -> dict[str, list[dict[str, Any]]]:
     """taskId -> its events' details (with ``detail-type`` added), in delivery order."""
     by_task: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in report.events:
-        by_task[str(event["detail"].get("taskId"))].append({**event["detail"], "detail-type": event["detail-type"]})
+        detail = event["detail"]
+        # A rejected request names no task unless it named a valid pair: file it under the id it gave.
+        echoed = detail.get("input") if isinstance(detail.get("input"), dict) else {}
+        task_id = str(detail.get("taskId") or echoed.get("taskId"))
+        by_task[task_id].append({**detail, "detail-type": event["detail-type"]})
     return by_task
+
+
+def _rejection(detail: dict[str, Any]) -> bool:
+    """The one event of a request that opened no watch: its id is the execution's."""
+    return (detail["detail-type"] == WATCH_ERROR and detail["sequence"] == 1
+            and detail["eventId"].endswith(f"#{REJECTED_MARKER}"))
 
 
 def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
@@ -36,8 +47,8 @@ def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
     ids = [d["eventId"] for d in details]
     if len(set(ids)) != len(ids):
         problems.append(f"{task_id}: duplicated eventIds {sorted(i for i in ids if ids.count(i) > 1)}")
-    if any(d["eventId"] != f"{task_id}#{d['sequence']}" for d in details):
-        problems.append(f"{task_id}: eventIds {ids} are not <taskId>#<sequence>")
+    if any(d["eventId"] != f"{task_id}#{d['sequence']}" and not _rejection(d) for d in details):
+        problems.append(f"{task_id}: eventIds {ids} are not <taskId>#<sequence> (or <executionName>#rejected)")
     previous = None
     for detail in details:
         if detail["detail-type"] == STATE_CHANGE:

@@ -15,6 +15,7 @@ from conversion_watch import aws_clients, clock
 from tests.stubbers import client_stubbers
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+WATCH_TABLE = "watch-table"
 
 
 class FakeClock:
@@ -47,6 +48,7 @@ def watcher_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLLS_PER_EXECUTION", "500")
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("WATCH_TABLE_NAME", WATCH_TABLE)
 
 
 @pytest.fixture
@@ -73,3 +75,15 @@ def client_error_kwargs(code: str, status: int, message: str = "simulated") -> d
 # Property tests: no example database left in the work tree.
 hypothesis_settings.register_profile("conversion-watch", database=None)
 hypothesis_settings.load_profile("conversion-watch")
+
+
+def expect_cancel_mark_read(get: Callable[[str], Stubber], task_id: str, *, present: bool = False) -> None:
+    """Queue the poll step's read of the task's CANCEL mark (a ``cancelled`` end that no observed
+    ``cancelling`` explains): the mark is there (a cancel call was seen) or not."""
+    key = {"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "CANCEL"}}
+    get("dynamodb").add_response(
+        "get_item",
+        {"Item": key} if present else {},
+        {"TableName": WATCH_TABLE, "Key": key, "ConsistentRead": True, "ProjectionExpression": "#pk",
+         "ExpressionAttributeNames": {"#pk": "pk"}},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conversion_watch.models import StateChangeDetail
+from tests.unit.conftest import expect_cancel_mark_read
 from tests.unit.samples import (
     EC2_INSTANCE_TASK,
     EC2_VOLUME_TASK,
@@ -23,6 +24,8 @@ EC2_STATES = [
     ("cancelled", "CANCELLED", True),
     ("completed", "COMPLETED", True),
 ]
+# A "cancelled" end with no error, no expiry and no cancel call seen stays CANCELLED (reason unknown).
+REASONS = {"cancelled": "unknown", "completed": "completed"}
 
 
 @pytest.mark.parametrize(("raw", "normalized", "terminal"), EC2_STATES)
@@ -33,6 +36,8 @@ def test_import_instance_state_is_normalized(stubbed, lambda_context, raw, norma
         ec2_response(ec2_instance_task(raw, message="Progress: 25%")),
         ec2_params(),
     )
+    if raw == "cancelled":
+        expect_cancel_mark_read(stubbed, EC2_INSTANCE_TASK)
 
     result = poll(watch, lambda_context)
 
@@ -44,6 +49,7 @@ def test_import_instance_state_is_normalized(stubbed, lambda_context, raw, norma
     assert detail.serviceState == raw
     assert detail.terminal is terminal
     assert detail.previousState is None
+    assert detail.outcomeReason == REASONS.get(raw)
     assert detail.statusMessage == "Progress: 25%"
     assert (detail.sequence, detail.eventId, detail.pollCount) == (1, f"{EC2_INSTANCE_TASK}#1", 1)
     assert detail.task.conversionType == "ImportInstance"
@@ -51,8 +57,9 @@ def test_import_instance_state_is_normalized(stubbed, lambda_context, raw, norma
     assert detail.task.platform == "Windows"
     assert detail.task.expirationTime == EXPIRES
     assert [v.volumeId for v in detail.task.volumes] == ["vol-0123456789abcdef0"]
+    why = f"outcome {REASONS[raw]}, " if raw in REASONS else ""
     assert status["summary"] == (
-        f"ec2-conversion task {EC2_INSTANCE_TASK} is {normalized} (service state '{raw}'): Progress: 25%"
+        f"ec2-conversion task {EC2_INSTANCE_TASK} is {normalized} ({why}service state '{raw}'): Progress: 25%"
     )
 
 
@@ -62,6 +69,8 @@ def test_import_volume_state_is_normalized(stubbed, lambda_context, raw, normali
     stubbed("ec2").add_response(
         "describe_conversion_tasks", ec2_response(ec2_volume_task(raw)), ec2_params(EC2_VOLUME_TASK)
     )
+    if raw == "cancelled":
+        expect_cancel_mark_read(stubbed, EC2_VOLUME_TASK)
 
     status = poll(watch, lambda_context)["status"]
 

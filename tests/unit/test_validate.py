@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from conversion_watch import clock
 from conversion_watch.handlers import validate_watch
 from conversion_watch.models import ONE_YEAR_SECONDS, WatchErrorDetail
 from tests.unit.conftest import T0, no_calls_allowed
@@ -18,8 +19,8 @@ from tests.unit.steps import validate
 EC2 = "ec2-conversion"
 LIC = "license-conversion"
 GOOD_CONTINUATION = {
-    "watchStartedAt": "2026-03-01T00:00:00Z",
-    "deadline": "2026-03-31T00:00:00Z",
+    "watchStartedAt": "2026-03-01T00:00:00.000Z",
+    "deadline": "2026-03-31T00:00:00.000Z",
     "pollCount": 500,
     "sequence": 2,
     "generation": 1,
@@ -42,14 +43,14 @@ def test_valid_requests_open_a_watch(lambda_context, task_type, task_id):
     watch = result["watch"]
     assert (watch["taskType"], watch["taskId"]) == (task_type, task_id)
     assert (watch["pollCount"], watch["sequence"], watch["generation"], watch["last"]) == (0, 0, 1, None)
-    assert watch["watchStartedAt"] == "2026-03-01T12:00:00Z"
-    assert watch["deadline"] == (T0 + timedelta(days=30)).isoformat().replace("+00:00", "Z")
+    assert watch["watchStartedAt"] == "2026-03-01T12:00:00.000Z"
+    assert watch["deadline"] == clock.timestamp(T0 + timedelta(days=30))
 
 
 def test_max_watch_seconds_sets_the_deadline(lambda_context):
     result = validate({"taskType": LIC, "taskId": LICENSE_TASK, "maxWatchSeconds": 7200}, lambda_context)
 
-    assert result["watch"]["deadline"] == "2026-03-01T14:00:00Z"
+    assert result["watch"]["deadline"] == "2026-03-01T14:00:00.000Z"
 
 
 def test_default_watch_time_comes_from_the_environment(lambda_context, monkeypatch):
@@ -57,7 +58,7 @@ def test_default_watch_time_comes_from_the_environment(lambda_context, monkeypat
 
     result = validate({"taskType": LIC, "taskId": LICENSE_TASK}, lambda_context)
 
-    assert result["watch"]["deadline"] == "2026-03-02T12:00:00Z"
+    assert result["watch"]["deadline"] == "2026-03-02T12:00:00.000Z"
 
 
 INVALID = {
@@ -122,7 +123,7 @@ def test_non_object_input_is_rejected(lambda_context, request_body):
 
     assert (status["outcome"], status["errorCode"]) == ("ERROR", "InvalidInput")
     assert "must be a JSON object" in status["message"]
-    assert (status["detail"]["taskId"], status["detail"]["eventId"]) == (None, "invalid-input#1")
+    assert (status["detail"]["taskId"], status["detail"]["eventId"]) == (None, "watch-invalid-input#rejected")
 
 
 def test_the_message_names_the_field_and_an_example_id(lambda_context):
@@ -151,7 +152,7 @@ def test_a_continuation_resumes_the_watch_in_the_next_generation(lambda_context)
     watch = result["watch"]
     assert result["status"] == {"outcome": "VALID"}
     assert (watch["generation"], watch["generationPolls"], watch["pollCount"], watch["sequence"]) == (2, 0, 500, 2)
-    assert (watch["watchStartedAt"], watch["deadline"]) == ("2026-03-01T00:00:00Z", "2026-03-31T00:00:00Z")
+    assert (watch["watchStartedAt"], watch["deadline"]) == ("2026-03-01T00:00:00.000Z", "2026-03-31T00:00:00.000Z")
 
 
 def test_a_continuation_is_only_taken_from_a_hand_over(lambda_context):
@@ -164,12 +165,12 @@ def test_a_continuation_is_only_taken_from_a_hand_over(lambda_context):
 
 
 def test_a_continuation_cannot_stretch_the_watch_past_one_year(lambda_context):
-    forged = {**GOOD_CONTINUATION, "deadline": "2036-03-01T00:00:00Z"}
+    forged = {**GOOD_CONTINUATION, "deadline": "2036-03-01T00:00:00.000Z"}
     body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": forged, **HAND_OVER}
 
     watch = validate(body, lambda_context)["watch"]
 
-    assert watch["deadline"] == "2027-03-01T00:00:00Z"  # watchStartedAt 2026-03-01 + 365 days
+    assert watch["deadline"] == "2027-03-01T00:00:00.000Z"  # watchStartedAt 2026-03-01 + 365 days
 
 
 @pytest.mark.parametrize("name", ["3f0c2a9e-1b7d-4c55-9d8e-0a1b2c3d4e5f", "watch-import-i-other0001", "watch-x-g2"])

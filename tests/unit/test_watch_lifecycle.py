@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from conversion_watch import clock
 from conversion_watch.models import Continuation
-from tests.unit.conftest import T0
+from tests.unit.conftest import T0, expect_cancel_mark_read
 from tests.unit.samples import (
     LICENSE_TASK,
     ec2_instance_task,
@@ -43,8 +44,8 @@ def test_only_changes_emit_events_and_each_event_has_the_next_sequence(stubbed, 
     detail = third["status"]["detail"]
     assert (detail["previousState"], detail["state"], detail["terminal"]) == ("IN_PROGRESS", "COMPLETED", True)
     assert (detail["sequence"], detail["eventId"], detail["pollCount"]) == (2, f"{EC2_ID}#2", 3)
-    assert detail["observedAt"] == fake_clock.now.isoformat().replace("+00:00", "Z")
-    assert detail["watchStartedAt"] == T0.isoformat().replace("+00:00", "Z")
+    assert detail["observedAt"] == clock.timestamp(fake_clock.now)
+    assert detail["watchStartedAt"] == clock.timestamp(T0)
 
 
 def test_a_new_status_message_in_the_same_state_is_a_change(stubbed, lambda_context):
@@ -65,7 +66,7 @@ def test_a_new_status_message_in_the_same_state_is_a_change(stubbed, lambda_cont
 
 def test_watch_times_out_at_its_deadline_with_the_last_known_state(stubbed, lambda_context, fake_clock):
     watch = start("ec2-conversion", EC2_ID, lambda_context, maxWatchSeconds=3600)
-    assert watch["deadline"] == (T0 + timedelta(seconds=3600)).isoformat().replace("+00:00", "Z")
+    assert watch["deadline"] == clock.timestamp(T0 + timedelta(seconds=3600))
     _queue_ec2(stubbed, ec2_instance_task("active"), ec2_instance_task("active"))
 
     first = poll(watch, lambda_context)
@@ -171,6 +172,7 @@ def test_the_third_generation_gets_its_own_name(stubbed, lambda_context, short_g
 def test_no_hand_over_when_the_task_has_ended(stubbed, lambda_context, short_generations):
     watch = start("ec2-conversion", EC2_ID, lambda_context)
     _queue_ec2(stubbed, ec2_instance_task("active"), ec2_instance_task("active"), ec2_instance_task("cancelled"))
+    expect_cancel_mark_read(stubbed, EC2_ID)
     for _ in range(3):
         result = poll(watch, lambda_context)
         watch = result["watch"]

@@ -6,7 +6,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import BaseModel, event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import clock, watch
+from conversion_watch import aws_clients, cancel_marks, clock, watch, watch_table
+from conversion_watch.contract import FAILED
 from conversion_watch.describe import describe_task
 from conversion_watch.models import Watch
 from conversion_watch.observability import logger, metrics, tracer
@@ -28,15 +29,26 @@ def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     logger.thread_safe_append_keys(taskType=current.taskType, taskId=current.taskId)
     metrics.add_dimension(name="TaskType", value=current.taskType)
     metrics.add_metric(name="Polls", unit=MetricUnit.Count, value=1)
-    result = watch.poll(current, settings=Settings.from_env(), describe=traced_describe, now=clock.utc_now())
+    result = watch.poll(
+        current, settings=Settings.from_env(), describe=traced_describe, now=clock.utc_now(),
+        cancel_marked=cancel_marked,
+    )
     status = result["status"]
     if status["outcome"] == "ERROR":
         metrics.add_metric(name="WatchErrors", unit=MetricUnit.Count, value=1)
         logger.warning("watch cannot go on", extra={"errorCode": status["errorCode"], "reason": status["message"]})
     elif status["changed"]:
         metrics.add_metric(name="StateChanges", unit=MetricUnit.Count, value=1)
-        logger.info("task changed", extra={"state": status["state"], "sequence": result["watch"]["sequence"]})
+        logger.info("task changed", extra={"state": status["state"], "sequence": result["watch"]["sequence"],
+                                           "outcomeReason": status.get("outcomeReason")})
+        if status["state"] == FAILED:
+            # The task failed, not the watcher: its own metric, no watcher alarm (operations/).
+            metrics.add_metric(name="TaskFailures", unit=MetricUnit.Count, value=1)
     return result
+
+
+def cancel_marked(task_id: str) -> bool:
+    return cancel_marks.cancel_marked(aws_clients.client("dynamodb"), watch_table.table_name(), task_id)
 
 
 @tracer.capture_method(capture_response=False)

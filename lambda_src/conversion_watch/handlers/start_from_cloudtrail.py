@@ -1,13 +1,15 @@
 """EventBridge rule target: an ImportInstance / ImportVolume /
 CreateLicenseConversionTaskForResource call recorded by CloudTrail starts the
-task's watch (idempotently: the same call seen twice starts one watch)."""
+task's watch (idempotently: the same call seen twice starts one watch); a cancel
+call (CancelConversionTask, ...) leaves a CANCEL mark in the watch table, read
+by the poll step when the task ends (``conversion_watch.outcome``)."""
 
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import aws_clients, cloudtrail, starter
+from conversion_watch import aws_clients, cancel_marks, clock, cloudtrail, starter, watch_table
 from conversion_watch.observability import logger, metrics, tracer
 
 
@@ -17,6 +19,9 @@ from conversion_watch.observability import logger, metrics, tracer
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_dimension(name="Trigger", value="CloudTrail")
     try:
+        cancel = cloudtrail.cancel_from_event(event)
+        if cancel is not None:
+            return _record_cancel(cancel)
         task = cloudtrail.task_from_event(event)
     except cloudtrail.RejectedEvent as rejection:
         # Logged and counted, never raised: retrying cannot make the record readable.
@@ -37,3 +42,15 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name="AlreadyWatched", unit=MetricUnit.Count, value=1)
         logger.info("task already watched", extra={"execution": result.execution_name})
     return result.as_dict()
+
+
+def _record_cancel(cancel: cloudtrail.CancelRef) -> dict[str, Any]:
+    logger.append_keys(taskType=cancel.task_type, taskId=cancel.task_id)
+    recorded = cancel_marks.record_cancel(
+        aws_clients.client("dynamodb"), watch_table.table_name(), task_id=cancel.task_id,
+        event_name=cancel.event_name, cloudtrail_event_id=cancel.cloudtrail_event_id, now=clock.utc_now(),
+    )
+    metrics.add_metric(name="CancelCallsSeen", unit=MetricUnit.Count, value=1)
+    logger.info("cancel call recorded" if recorded else "cancel call already recorded",
+                extra={"eventName": cancel.event_name})
+    return {"outcome": "CANCEL_RECORDED" if recorded else "CANCEL_ALREADY_RECORDED", "taskId": cancel.task_id}

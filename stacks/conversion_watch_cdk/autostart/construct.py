@@ -19,6 +19,7 @@ from functools import partial
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -29,7 +30,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from conversion_watch.contract import DEFAULT_SWEEP_MINUTES, ENV_STATE_MACHINE_ARN
+from conversion_watch.contract import DEFAULT_SWEEP_MINUTES, ENV_STATE_MACHINE_ARN, ENV_WATCH_TABLE_NAME
 from conversion_watch_cdk.autostart.patterns import api_call_pattern
 from conversion_watch_cdk.lambda_asset import lambda_code
 from conversion_watch_cdk.task_permissions import XRAY_ACTIONS, acknowledge_wildcards, grant_task_reads, list_actions
@@ -49,6 +50,11 @@ class WatchAutoStart(Construct):
     :param sweep_interval: how often the sweeper runs; ``None`` turns it off.
         Default: 15 minutes.
     :param log_retention: retention of the functions' logs. Default: one month.
+    :param watch_table: the watcher's table (``ConversionWatcher.table``). When given,
+        the API-call rule also matches successful cancel calls (CancelConversionTask, ...)
+        and the starter records them there (``dynamodb:PutItem`` only), so a task
+        cancelled on request ends CANCELLED, not FAILED. Default: none (cancels are
+        still told by an observed ``cancelling`` state).
     """
 
     def __init__(
@@ -62,6 +68,7 @@ class WatchAutoStart(Construct):
         start_on_api_calls: bool = True,
         sweep_interval: Duration | None = Duration.minutes(DEFAULT_SWEEP_MINUTES),  # noqa: B008 (immutable value)
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        watch_table: dynamodb.ITable | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         if sweep_interval is not None and not (
@@ -78,8 +85,11 @@ class WatchAutoStart(Construct):
             powertools_layer=powertools_layer,
         )
 
-        def function(construct_id: str, handler: str, description: str) -> lambda_.Function:
+        def function(construct_id: str, handler: str, description: str,
+                     environment: dict[str, str] | None = None) -> lambda_.Function:
             created = make_function(construct_id, handler=handler, description=description)
+            for name, value in (environment or {}).items():
+                created.add_environment(name, value)
             # Starting executions of the watcher is all either function may do in Step Functions.
             state_machine.grant_start_execution(created)
             return created
@@ -93,7 +103,11 @@ class WatchAutoStart(Construct):
                 "StartFromApiCallFunction",
                 "conversion_watch.handlers.start_from_cloudtrail.handler",
                 "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
+                {ENV_WATCH_TABLE_NAME: watch_table.table_name} if watch_table is not None else None,
             )
+            if watch_table is not None:
+                # Recording a cancel mark (a conditional put) is all it does with the table.
+                watch_table.grant(self.starter, "dynamodb:PutItem")
             self.failed_starts = self._failed_starts_queue()
             # EventBridge retries delivering the event; Lambda retries a failing
             # invocation twice. What fails both lands in the queue (and its alarm),
@@ -105,7 +119,7 @@ class WatchAutoStart(Construct):
                 self,
                 "ApiCallRule",
                 description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
-                event_pattern=api_call_pattern(),
+                event_pattern=api_call_pattern(include_cancels=watch_table is not None),
                 targets=[
                     targets.LambdaFunction(
                         self.starter,

@@ -13,10 +13,16 @@ from conversion_watch.kinds import TASK_KINDS
 
 TASK_LABELS = {task_type: kind.label for task_type, kind in TASK_KINDS.items()}
 OUTCOME_VERBS = {"COMPLETED": "completed", "CANCELLED": "was cancelled", "FAILED": "failed"}
+# What each detail.outcomeReason means, in one line of the e-mail (conversion_watch.outcome).
+OUTCOME_REASON_HELP = (
+    "completed; user-cancelled = a cancel request was seen; error = the service reported an error; "
+    "expired = the upload was not complete before its expiration time; unknown = cancelled with no sign of why"
+)
 
 STATE_CHANGE_PATHS = {
     "taskId": "$.detail.taskId",
     "state": "$.detail.state",
+    "outcomeReason": "$.detail.outcomeReason",
     "previousState": "$.detail.previousState",
     "serviceState": "$.detail.serviceState",
     "statusMessage": "$.detail.statusMessage",
@@ -48,6 +54,7 @@ def outcome_template(task_type: str, state: str) -> str:
         [
             f"{TASK_LABELS[task_type]} <taskId> {OUTCOME_VERBS[state]} after <elapsed>.",
             "",
+            f"Why: <outcomeReason> ({OUTCOME_REASON_HELP}).",
             "State: <state> (service state: <serviceState>), previously <previousState>.",
             "Service message: <statusMessage>",
             "Watched since <watchStartedAt>; observed at <observedAt> after <pollCount> polls.",

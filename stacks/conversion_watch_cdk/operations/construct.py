@@ -11,9 +11,10 @@ from conversion_watch_cdk.watcher import ConversionWatcher
 
 
 class WatchOperations(Construct):
-    """CloudWatch alarms on executions failed / timed out / throttled and on
-    Lambda errors, and a dashboard (watches running, state changes, polls,
-    errors) built on the metrics the handlers publish.
+    """CloudWatch alarms on watcher faults (executions failed for any reason but
+    their task failing), executions timed out / throttled and Lambda errors, and
+    a dashboard (watches running, state changes, polls, task failures per task
+    type, errors) built on the metrics the handlers publish.
 
     :param watcher: the watcher to observe.
     :param alarm_topic: where alarms notify (e.g. ``WatchNotifications.topic``).
@@ -34,7 +35,8 @@ class WatchOperations(Construct):
         super().__init__(scope, construct_id)
         functions = [("Validate", watcher.functions.validate), ("Poll", watcher.functions.poll)]
         self.alarms = build_alarms(
-            self, state_machine=watcher.state_machine, functions=functions, alarm_topic=alarm_topic
+            self, state_machine=watcher.state_machine, state_machine_logs=watcher.log_group, functions=functions,
+            alarm_topic=alarm_topic,
         )
         self.dashboard = build_dashboard(
             self,

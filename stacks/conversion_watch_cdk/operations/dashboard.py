@@ -11,7 +11,13 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from conversion_watch_cdk.operations.metrics import PERIOD, TASK_TYPES, handler_metric, per_task_type
+from conversion_watch_cdk.operations.metrics import (
+    PERIOD,
+    TASK_TYPES,
+    handler_metric,
+    per_task_type,
+    watcher_faults_metric,
+)
 
 ENDED = '["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]'
 # No CloudWatch metric counts open executions of one state machine; the
@@ -84,6 +90,12 @@ def build_dashboard(
             width=8,
             height=6,
         ),
+    )
+    dashboard.add_widgets(
+        cloudwatch.GraphWidget(title="Task failures (the tasks' outcome, not the watcher's)",
+                               left=per_task_type("TaskFailures"), width=12, height=6),
+        cloudwatch.GraphWidget(title="Watcher faults (alarmed)", left=[watcher_faults_metric("watcher faults")],
+                               width=12, height=6),
     )
     dashboard.add_widgets(cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(alarms), width=24, height=3))
     return dashboard

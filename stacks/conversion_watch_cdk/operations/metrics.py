@@ -25,7 +25,20 @@ HANDLER_METRICS: dict[str, tuple[str, ...]] = {
     "Polls": ("TaskType",),
     "StateChanges": ("TaskType",),
     "WatchErrors": ("TaskType",),
+    # The task failed (FAILED, e.g. an EC2 import cancelled with an error): not a watcher fault.
+    "TaskFailures": ("TaskType",),
 }
+
+# Counted from the state machine's own log (a metric filter), not printed by a handler: every
+# execution that failed for another reason than its task failing ("Task Failed").
+WATCHER_FAULTS = "WatcherFaults"
+TASK_FAILED_ERROR = "ConversionTaskFailed"  # the error name of the "Task Failed" state
+WATCHER_FAULT_FILTER = f'{{ ($.type = "ExecutionFailed") && ($.details.error != "{TASK_FAILED_ERROR}") }}'
+
+
+def watcher_faults_metric(label: str | None = None) -> cloudwatch.Metric:
+    return cloudwatch.Metric(namespace=NAMESPACE, metric_name=WATCHER_FAULTS, statistic="Sum", period=PERIOD,
+                             label=label)
 
 
 def handler_metric(name: str, *, task_type: str | None = None, label: str | None = None) -> cloudwatch.Metric:

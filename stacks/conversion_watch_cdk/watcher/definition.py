@@ -8,6 +8,7 @@ limit can be reached.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from aws_cdk import Duration, Stack
@@ -17,9 +18,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from conversion_watch.contract import ACTIVE_STATES
+from conversion_watch.contract import ACTIVE_STATES, REJECTED_MARKER
+from conversion_watch.kinds import TASK_KINDS
 from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 
+JSON_NULL = "States.StringToJson('null')"
 LAMBDA_SERVICE_ERRORS = [
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -105,30 +108,22 @@ def build_definition(
         comment="Checks task type and task id format before any API call.",
     )
     retry.apply(validate, LAMBDA_SERVICE_ERRORS)
-    validate.add_catch(
-        sfn.Pass(
-            scope,
-            "Record Validation Failure",
-            parameters={
-                "watch": None,
-                "status": {
-                    "outcome": "ERROR",
-                    "errorCode": "RetriesExhausted",
-                    "message.$": "States.Format('validation step failed after retries: {}', $.Error)",
-                    "detail": {
-                        "eventId.$": "States.Format('{}#1', $$.Execution.Name)",
-                        "sequence": 1,
-                        "errorCode": "RetriesExhausted",
-                        "message.$": "States.Format('validation step failed after retries: {}', $.Error)",
-                        "observedAt.$": "$$.State.EnteredTime",
-                        "pollCount": 0,
-                    },
-                },
-            },
-        ).next(publish_error),
-        errors=["States.ALL"],
-        result_path="$",
+    # The validation step itself failed (after retries): no watch was opened. The error event
+    # still names the task when the input named a valid pair, and its id is the execution's.
+    recall = sfn.Pass(
+        scope,
+        "Recall The Request",
+        parameters={"error.$": "$.Error", "request.$": "$$.Execution.Input"},
+        comment="Keeps the caught error and the execution's input for the error event.",
     )
+    recall.next(
+        sfn.Choice(scope, "Does The Request Name A Task?")
+        .when(names_a_task("$.request"), record_validation_failure(scope, "Record Validation Failure", named=True)
+              .next(publish_error))
+        .otherwise(record_validation_failure(scope, "Record Validation Failure Of Unnamed Task", named=False)
+                   .next(publish_error))
+    )
+    validate.add_catch(recall, errors=["States.ALL"], result_path="$")
 
     poll = tasks.LambdaInvoke(
         scope,
@@ -150,6 +145,7 @@ def build_definition(
             "Record Poll Failure",
             error_code="RetriesExhausted",
             message_format="polling failed after retries: {}",
+            failed_poll=True,
         ).next(publish_error),
         errors=["States.ALL"],
         result_path="$.failure",
@@ -205,7 +201,7 @@ def build_definition(
             "Record Hand Over Failure",
             error_code="HandOverFailed",
             message_format="could not start the next execution: {}",
-            last_known_state_path="$.status.state",
+            failed_poll=False,
         ).next(publish_error),
         errors=["States.ALL"],
         result_path="$.failure",
@@ -226,7 +222,8 @@ def build_definition(
         .when(sfn.Condition.string_equals("$.status.state", "COMPLETED"),
               sfn.Succeed(scope, "Task Completed", comment="The conversion task completed."))
         .when(sfn.Condition.string_equals("$.status.state", "CANCELLED"),
-              sfn.Succeed(scope, "Task Cancelled", comment="The conversion task was cancelled."))
+              sfn.Succeed(scope, "Task Cancelled",
+                          comment="Cancelled on request, or cancelled with no sign of a failure (outcomeReason)."))
         .when(sfn.Condition.string_equals("$.status.state", "FAILED"),
               sfn.Fail(scope, "Task Failed", error="ConversionTaskFailed", cause_path="$.status.summary"))
         .when(hand_over_due, hand_over)
@@ -262,11 +259,14 @@ def record_watch_failure(
     *,
     error_code: str,
     message_format: str,
-    last_known_state_path: str | None = None,
+    failed_poll: bool,
 ) -> sfn.Pass:
     """A Pass state that turns a caught failure (at ``$.failure``) of a running
     watch into the ``ERROR`` status the poll step would have returned, so the
-    same publish step reports it (``WatchErrorDetail`` shape)."""
+    same publish step reports it (``WatchErrorDetail`` shape, the same fields).
+
+    ``failed_poll``: the failure is a poll that never returned, so it is counted
+    (a first poll that failed after its retries reports ``pollCount`` 1)."""
     message = f"States.Format('{message_format}', $.failure.Error)"
     detail: dict[str, object] = {
         "eventId.$": "States.Format('{}#{}', $.watch.taskId, States.MathAdd($.watch.sequence, 1))",
@@ -275,17 +275,68 @@ def record_watch_failure(
         "taskId.$": "$.watch.taskId",
         "errorCode": error_code,
         "message.$": message,
+        # Step Functions gives EnteredTime as UTC with milliseconds and "Z", the Lambda steps' form.
         "observedAt.$": "$$.State.EnteredTime",
         "watchStartedAt.$": "$.watch.watchStartedAt",
-        "pollCount.$": "$.watch.pollCount",
+        "pollCount.$": "States.MathAdd($.watch.pollCount, 1)" if failed_poll else "$.watch.pollCount",
+        "lastKnownState.$": "$.watch.lastKnownState",
     }
-    if last_known_state_path:
-        detail["lastKnownState.$"] = last_known_state_path
     return sfn.Pass(
         scope,
         state_id,
         parameters={
             "watch.$": "$.watch",
             "status": {"outcome": "ERROR", "errorCode": error_code, "message.$": message, "detail": detail},
+        },
+    )
+
+
+def names_a_task(path: str) -> sfn.Condition:
+    """``path`` holds a ``taskType`` of the registry and a ``taskId`` that looks like one of its
+    ids (a glob of the id pattern's literal prefix: ASL has no regular expressions)."""
+    return sfn.Condition.or_(*[
+        sfn.Condition.and_(
+            sfn.Condition.is_present(f"{path}.taskType"),
+            sfn.Condition.is_string(f"{path}.taskType"),
+            sfn.Condition.string_equals(f"{path}.taskType", task_kind.task_type),
+            sfn.Condition.is_present(f"{path}.taskId"),
+            sfn.Condition.is_string(f"{path}.taskId"),
+            sfn.Condition.string_matches(f"{path}.taskId", id_glob(task_kind.id_pattern.pattern)),
+        )
+        for task_kind in TASK_KINDS.values()
+    ])
+
+
+def id_glob(pattern: str) -> str:
+    """``^import-(i|vol)-[0-9a-z]{8,32}$`` -> ``import-*``: the literal start of a task id pattern."""
+    literal = re.match(r"\^?([A-Za-z0-9_-]*)", pattern)
+    prefix = literal.group(1) if literal else ""
+    return f"{prefix}*"
+
+
+def record_validation_failure(scope: Construct, state_id: str, *, named: bool) -> sfn.Pass:
+    """The error event of a request whose validation step failed after retries (from
+    ``Recall The Request``'s ``$.error`` and ``$.request``). No watch was opened: the id
+    is the execution's (``conversion_watch.watch.rejected_event_id``), never ``<taskId>#<n>``."""
+    message = "States.Format('validation step failed after retries: {}', $.error)"
+    detail: dict[str, object] = {
+        "eventId.$": f"States.Format('{{}}#{REJECTED_MARKER}', $$.Execution.Name)",
+        "sequence": 1,
+        "errorCode": "RetriesExhausted",
+        "message.$": message,
+        "observedAt.$": "$$.State.EnteredTime",
+        # No watch was opened: the same fields as every error event, null (CDK drops a literal None).
+        "lastKnownState.$": JSON_NULL,
+        "watchStartedAt.$": JSON_NULL,
+        "pollCount": 0,
+    }
+    if named:
+        detail |= {"taskType.$": "$.request.taskType", "taskId.$": "$.request.taskId"}
+    return sfn.Pass(
+        scope,
+        state_id,
+        parameters={
+            "watch": None,
+            "status": {"outcome": "ERROR", "errorCode": "RetriesExhausted", "message.$": message, "detail": detail},
         },
     )

@@ -1,16 +1,27 @@
-"""Check an EventBridge event against its generated schema (tests, the local
-engine): ``validate_event(event)`` raises :class:`EventSchemaViolation`."""
+"""Check an EventBridge event against the committed schemas (``docs/schemas/``,
+written by ``python -m tools.export_schemas``): ``validate_event(event)`` raises
+:class:`EventSchemaViolation`. Every event a local run delivers passes through
+here (``localrun.events.drain``), so a drift between the handlers, the state
+machine's own error events and the published schemas fails the run.
+
+Lives in ``localrun`` because jsonschema is a development dependency, not one of
+the construct library's."""
 
 from __future__ import annotations
 
+import copy
+import json
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft4Validator, FormatChecker
 
-from conversion_watch_cdk.event_contract.schemas import DETAIL_TYPES, event_schema
-from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
+from conversion_watch.contract import DEFAULT_EVENT_SOURCE
+from conversion_watch_cdk.event_contract.schemas import DETAIL_TYPES, definition_name
+
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "docs" / "schemas"
 
 
 class EventSchemaViolation(ValueError):
@@ -33,8 +44,17 @@ def _is_date_time(value: object) -> bool:
 
 
 @cache
+def committed_schema(detail_type: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((SCHEMA_DIR / f"{definition_name(detail_type)}.json").read_text())
+    return schema
+
+
+@cache
 def validator(detail_type: str, event_source: str = DEFAULT_EVENT_SOURCE) -> Draft4Validator:
-    schema = event_schema(detail_type, event_source=event_source)
+    # The committed schemas name the default source; a deployment may configure another.
+    schema = copy.deepcopy(committed_schema(detail_type))
+    schema["properties"]["source"]["enum"] = [event_source]
+    schema["x-amazon-events-source"] = event_source
     Draft4Validator.check_schema(schema)
     return Draft4Validator(schema, format_checker=_FORMATS)
 
