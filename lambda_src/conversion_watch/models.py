@@ -83,6 +83,7 @@ class Watch(_Model):
     watchStartedAt: datetime
     deadline: datetime
     pollCount: int = 0
+    restart: int = 1  # the R of watch-<taskId>-r<R>: hand-overs keep it in their names
     generation: int = 1
     generationPolls: int = 0
     sequence: int = 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -80,8 +80,11 @@ class WatchAutoStart(Construct):
 
         def function(construct_id: str, handler: str, description: str) -> lambda_.Function:
             created = make_function(construct_id, handler=handler, description=description)
-            # Starting executions of the watcher is all either function may do in Step Functions.
+            # Starting executions of the watcher, and looking at the one holding a watch name
+            # (is it watching the task?), is all either function may do in Step Functions.
             state_machine.grant_start_execution(created)
+            state_machine.grant_execution(created, "states:DescribeExecution")
+            _acknowledge_executions_wildcard(created, state_machine)
             return created
 
         self.starter: lambda_.Function | None = None
@@ -169,3 +172,19 @@ class WatchAutoStart(Construct):
         )
         return queue
 
+
+
+def _acknowledge_executions_wildcard(function: lambda_.Function, state_machine: sfn.IStateMachine) -> None:
+    """``grant_execution`` grants on ``execution:<state machine name>:*``: the watcher's executions only."""
+    machine = state_machine.node.default_child
+    if machine is None:  # an imported state machine: no finding to name
+        return
+    logical_id = Stack.of(state_machine).resolve(machine.logical_id)  # type: ignore[attr-defined]
+    name = '{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"' + logical_id + '"}]}]}'
+    Validations.of(function.role).acknowledge(  # type: ignore[arg-type]
+        Acknowledgment(
+            id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+               f"<AWS::AccountId>:execution:{name}:*]",
+            reason="states:DescribeExecution on the watcher's own executions (which one holds a watch name).",
+        )
+    )
