@@ -51,5 +51,5 @@ def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
         status.input, dict) else None
     if started_by == me:
         return {"isSuccessor": True, "reason": f"{name} is this execution's successor"}
-    logger.warning("hand-over blocked", extra={"name": name, "holderStatus": status.status})
+    logger.warning("hand-over blocked", extra={"successorName": name, "holderStatus": status.status})
     return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) this one did not start"}

@@ -267,7 +267,7 @@ def build_definition(
         scope,
         "Record Hand Over Blocked",
         error_code=c.HAND_OVER_BLOCKED,
-        message_format="the next execution's name is held by an execution that is not this watch's successor: {}",
+        message_format="the next name is held by an execution that is not the successor of this watch: {}",
         last_known_state_path="$.status.state",
     ).next(publish_error)
     confirm = tasks.LambdaInvoke(
@@ -301,17 +301,15 @@ def build_definition(
         result_path="$.failure",
     )
     # Any other failure would end the watch silently: report it like a poll failure.
-    hand_over.add_catch(
-        record_watch_failure(
-            scope,
-            "Record Hand Over Failure",
-            error_code="HandOverFailed",
-            message_format="could not start the next execution: {}",
-            last_known_state_path="$.status.state",
-        ).next(publish_error),
-        errors=["States.ALL"],
-        result_path="$.failure",
-    )
+    hand_over_failed = record_watch_failure(
+        scope,
+        "Record Hand Over Failure",
+        error_code="HandOverFailed",
+        message_format="could not start the next execution: {}",
+        last_known_state_path="$.status.state",
+    ).next(publish_error)
+    hand_over.add_catch(hand_over_failed, errors=["States.ALL"], result_path="$.failure")
+    confirm.add_catch(hand_over_failed, errors=["States.ALL"], result_path="$.failure")
     hand_over.next(handed_over)
     confirm.next(
         sfn.Choice(scope, "Is It Our Successor?")
