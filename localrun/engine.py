@@ -130,6 +130,14 @@ def _fault_counts(double: Any, tap: local_events.EventsTap, retries: int) -> dic
     return counts
 
 
+def _input_of(text: str) -> Any:
+    """An execution's input; one nested beyond the JSON decoder's depth is reported as text."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return {"unreportableInput": f"nested too deeply to decode ({len(text)} characters)"}
+
+
 def _default_double(**kwargs: Any) -> Any:
     from localrun.services import ConversionTaskDouble
 
@@ -350,7 +358,7 @@ class _Run:
             self.retry_attempts += retry_attempts(history)
             reports.append((arn, ExecutionReport(
                 name=described["name"],
-                input=json.loads(described["input"]),
+                input=_input_of(described["input"]),
                 status=described["status"],
                 error=described.get("error"),
                 stateTransitions=billed_transitions(history),
