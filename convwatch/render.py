@@ -8,6 +8,9 @@ from typing import Any
 def started(result: dict[str, Any]) -> str:
     if result["outcome"] == "ALREADY_WATCHED":
         return f"{result['taskId']} is already watched (execution {result['executionName']} exists); nothing started."
+    if result["outcome"] == "RESUMED":
+        return (f"Resuming the watch of {result['taskType']} task {result['taskId']} (its last execution ended "
+                f"without the task's outcome): execution {result['executionName']}.")
     return f"Watching {result['taskType']} task {result['taskId']}: execution {result['executionName']}."
 
 

@@ -182,6 +182,44 @@ class _Driver:
             self.calls[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
 
 
+def scenario_actions(scenario: Scenario, template: Path = DEFAULT_TEMPLATE) -> list[tuple[float, Any]]:
+    """A scenario's ``sweeps`` and ``apiCalls`` as the engine's timed actions."""
+    driver = _Driver(load_template(template))
+    actions = [(call.at, driver.deliverer(ApiCall(call.at, api_call_event(call.event_name, call.task_id))))
+               for call in scenario.api_calls]
+    return actions + [(at, driver.sweeper(Sweep(at))) for at in scenario.sweeps]
+
+
+def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
+    """The "AWS API Call via CloudTrail" event of a successful call that created ``task_id``: the
+    parts the auto-start rule matches and the starter reads, placed where the kinds' table says."""
+    from conversion_watch.cloudtrail import event_bridge_source
+    from conversion_watch.kinds import start_calls
+
+    _, call = start_calls()[event_name]
+    section: dict[str, Any] = {}
+    holder = section
+    for key in call.id_path[:-1]:
+        holder = holder.setdefault(key, {})
+    holder[call.id_path[-1]] = task_id
+    return {
+        "source": event_bridge_source(call.event_source),
+        "detail-type": "AWS API Call via CloudTrail",
+        "detail": {
+            "eventVersion": "1.09",
+            "eventSource": call.event_source,
+            "eventName": event_name,
+            "awsRegion": REGION,
+            "eventType": "AwsApiCall",
+            "readOnly": False,
+            "managementEvent": True,
+            "recipientAccountId": "123456789012",
+            "requestParameters": {},
+            call.section: section,
+        },
+    }
+
+
 def _scenario(raw: dict[str, Any]) -> Scenario:
     """Scenario files need watches; here the starters may start every watch themselves."""
     if raw.get("watches"):

@@ -109,6 +109,10 @@ def run_scenario(
 
     if isinstance(scenario, dict):
         scenario = scenario_format.parse(scenario)
+    if scenario.sweeps or scenario.api_calls:
+        from localrun.autostart import scenario_actions  # the operators' part of the scenario
+
+        actions = [*actions, *scenario_actions(scenario, template)]
     spec = stack_spec(load_template(template))
     clock = SimulatedClock(scenario.epoch)
     run = _Run(spec, scenario, clock, actions)
@@ -126,6 +130,14 @@ def _fault_counts(double: Any, tap: local_events.EventsTap, retries: int) -> dic
         counts["events:PutEvents:FailedEntry"] = tap.failed_entries
     counts["states:RetryAttempts"] = retries
     return counts
+
+
+def _input_of(text: str) -> Any:
+    """An execution's input; one nested beyond the JSON decoder's depth is reported as text."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return {"unreportableInput": f"nested too deeply to decode ({len(text)} characters)"}
 
 
 def _default_double(**kwargs: Any) -> Any:
@@ -202,7 +214,9 @@ class _Run:
         function_arns = self._create_functions(session)
         router = HandlerRouter({logical_id: f.handler for logical_id, f in self.spec.functions.items()})
         # The scenario's faults.putEventsFailureRate drives the hook unless the caller gives one.
-        tap = local_events.EventsTap(entry_fault or local_events.seeded_entry_fault(self.scenario.faults))
+        tap = local_events.EventsTap(
+            entry_fault or local_events.seeded_entry_fault(self.scenario.faults, now=lambda: self.clock.seconds)
+        )
         double = double_factory(
             tasks=self.scenario.tasks, epoch=self.scenario.epoch, now=self.clock.now, faults=self.scenario.faults
         )
@@ -291,6 +305,8 @@ class _Run:
                 return pseudo[logical_id]
             if logical_id in function_arns:
                 return function_arns[logical_id] if attribute == "Arn" else logical_id
+            if logical_id in self.spec.tables and attribute is None:
+                return logical_id  # the local table is named by its logical id
             if logical_id == self.spec.event_bus_id:
                 return bus_arn if attribute == "Arn" else self.spec.event_bus_name
             raise TemplateError(
@@ -344,7 +360,7 @@ class _Run:
             self.retry_attempts += retry_attempts(history)
             reports.append((arn, ExecutionReport(
                 name=described["name"],
-                input=json.loads(described["input"]),
+                input=_input_of(described["input"]),
                 status=described["status"],
                 error=described.get("error"),
                 stateTransitions=billed_transitions(history),

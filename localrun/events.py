@@ -24,18 +24,25 @@ _ENTRY_FAILURES = (
 )
 
 
-def seeded_entry_fault(faults: Any) -> EntryFault | None:
-    """The scenario's ``faults.putEventsFailureRate`` as an entry hook (seeded by ``faults.seed``), or None."""
+def seeded_entry_fault(faults: Any, *, now: Callable[[], float] | None = None) -> EntryFault | None:
+    """The scenario's ``faults.putEventsFailureRate`` (seeded by ``faults.seed``) and
+    ``faults.putEventsOutages`` (every entry fails from ``from`` to ``to``, simulated
+    seconds read from ``now``) as an entry hook, or None."""
     from localrun.services.faults import FaultPlan
 
     plan = FaultPlan.parse(faults)
-    if plan.put_events_failure_rate <= 0:
+    outages = plan.put_events_outages if now is not None else ()
+    if plan.put_events_failure_rate <= 0 and not outages:
         return None
     # Its own generator: the service double's draws keep the sequence they have without this hook.
     draws = random.Random(f"putEvents-{plan.seed}")
     lock = threading.Lock()
 
     def entry_fault(entry: dict[str, Any]) -> dict[str, str] | None:
+        if now is not None and any(start <= now() < end for start, end in outages):
+            return dict(_ENTRY_FAILURES[0])
+        if plan.put_events_failure_rate <= 0:
+            return None
         with lock:
             roll, pick = draws.random(), draws.random()
         if roll >= plan.put_events_failure_rate:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,14 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         return {
             "events": self.events,
-            "executions": [asdict(execution) for execution in self.executions],
+            "executions": [{**vars(execution), "input": _reportable(execution.input)} for execution in self.executions],
             "apiCalls": self.apiCalls,
             "simulatedSeconds": self.simulatedSeconds,
         }
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # ensure_ascii (the default) escapes lone surrogates, so the file is always valid UTF-8.
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n")
 
     def execution(self, name: str) -> ExecutionReport:
@@ -59,7 +60,19 @@ class Report:
         raise KeyError(f"no execution named {name!r}; have {[e.name for e in self.executions]}")
 
     def format_timeline(self) -> str:
-        return "\n".join(f"{clock_offset(entry.seconds)}  {entry.text}" for entry in self.timeline)
+        text = "\n".join(f"{clock_offset(entry.seconds)}  {entry.text}" for entry in self.timeline)
+        # Hostile input may carry lone surrogates, which no terminal encoding can print.
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _reportable(value: Any) -> Any:
+    """An execution's input as the JSON report can hold it: input nested too deeply for
+    the JSON encoder (hostile input, up to Step Functions' 256 KB) is summarized instead."""
+    try:
+        json.dumps(value, indent=2)
+    except (RecursionError, ValueError, TypeError) as error:
+        return {"unreportableInput": f"{type(error).__name__}: {str(error)[:200]}"}
+    return value
 
 
 def billed_transitions(history: list[dict[str, Any]]) -> int:

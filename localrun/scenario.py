@@ -3,8 +3,14 @@
     {"epoch": "2026-01-05T09:00:00Z",            # optional: simulated t=0
      "tasks": [{"taskType": "ec2-conversion", "taskId": "import-i-...",
                 "timeline": [{"at": 0, "state": "active", ...}, ...], ...}],
-     "watches": [{"at": 0, "input": {...state machine input...}}],
-     "faults": ...}                               # optional, for the service double
+     "watches": [{"at": 0, "input": {...state machine input...},
+                  "name": "watch-..."}],          # optional name (default watch-<taskId>)
+     "sweeps": [{"at": 900}],                     # optional: the sweeper runs then
+     "apiCalls": [{"at": 60, "eventName": "ImportVolume", "taskId": "import-vol-..."}],
+                                                  # optional: a CloudTrail API-call event for the
+                                                  # task reaches the auto-start rule then
+     "faults": ...}                               # optional, for the service double and the bus
+                                                  # (putEventsOutages: [{"from": s, "to": s}])
 
 The ``tasks`` part belongs to the service double (``localrun.services``),
 which checks it when the run starts.
@@ -24,6 +30,7 @@ from conversion_watch.naming import execution_name
 DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Execution names may not contain spaces, brackets, wildcards or punctuation beyond - and _.
 _NAME_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
 class ScenarioError(ValueError):
@@ -43,6 +50,15 @@ class Scenario:
     tasks: list[dict[str, Any]]
     watches: list[WatchStart]  # in start order
     faults: Any = None
+    sweeps: tuple[float, ...] = ()
+    api_calls: tuple[ApiCallAt, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiCallAt:
+    at: float
+    event_name: str
+    task_id: str
 
 
 def load(path: Path) -> Scenario:
@@ -56,27 +72,55 @@ def load(path: Path) -> Scenario:
 def parse(raw: Any) -> Scenario:
     if not isinstance(raw, dict):
         raise ScenarioError("a scenario is a JSON object with 'tasks' and 'watches'")
-    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description"}
+    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description", "sweeps", "apiCalls"}
     if unknown:
         raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
     tasks = raw.get("tasks", [])
-    watches = raw.get("watches")
+    watches = raw.get("watches", [])
+    sweeps = _sweeps(raw.get("sweeps", []))
+    api_calls = _api_calls(raw.get("apiCalls", []))
     if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
         raise ScenarioError("'tasks' must be a list of objects")
-    if not isinstance(watches, list) or not watches:
-        raise ScenarioError("'watches' must be a non-empty list")
+    if not isinstance(watches, list) or not (watches or sweeps or api_calls):
+        raise ScenarioError("'watches' must be a non-empty list (unless 'sweeps' or 'apiCalls' start the watches)")
     starts = []
     invalid = 0
     for index, watch in enumerate(watches):
         if not isinstance(watch, dict) or "input" not in watch or not _is_seconds(watch.get("at", 0)):
             raise ScenarioError(f"watches[{index}] must be {{'at': seconds >= 0, 'input': ...}}")
-        name = _name_for(watch["input"])
+        name = watch.get("name", _name_for(watch["input"]))
         if name is None:
             invalid += 1
             name = f"invalid-input-{invalid}"
+        if not isinstance(name, str) or not _EXECUTION_NAME.fullmatch(name):
+            raise ScenarioError(f"watches[{index}].name must be 1-80 letters, digits, - or _")
         starts.append(WatchStart(at=float(watch.get("at", 0)), input=watch["input"], name=name))
     starts.sort(key=lambda start: start.at)  # stable: same-time watches keep file order
-    return Scenario(epoch=_epoch(raw.get("epoch")), tasks=tasks, watches=starts, faults=raw.get("faults"))
+    return Scenario(epoch=_epoch(raw.get("epoch")), tasks=tasks, watches=starts, faults=raw.get("faults"),
+                    sweeps=sweeps, api_calls=api_calls)
+
+
+def _sweeps(raw: Any) -> tuple[float, ...]:
+    if not isinstance(raw, list) or not all(isinstance(s, dict) and set(s) == {"at"} and _is_seconds(s["at"])
+                                            for s in raw):
+        raise ScenarioError("'sweeps' must be a list of {'at': seconds >= 0}")
+    return tuple(sorted(float(s["at"]) for s in raw))
+
+
+def _api_calls(raw: Any) -> tuple[ApiCallAt, ...]:
+    from conversion_watch.kinds import start_calls
+
+    calls = start_calls()
+    if not isinstance(raw, list):
+        raise ScenarioError("'apiCalls' must be a list")
+    parsed = []
+    for index, call in enumerate(raw):
+        if (not isinstance(call, dict) or set(call) != {"at", "eventName", "taskId"} or not _is_seconds(call["at"])
+                or call["eventName"] not in calls or not isinstance(call["taskId"], str)):
+            raise ScenarioError(f"apiCalls[{index}] must be {{'at': seconds, 'eventName': one of {sorted(calls)}, "
+                                "'taskId': string}")
+        parsed.append(ApiCallAt(float(call["at"]), call["eventName"], call["taskId"]))
+    return tuple(sorted(parsed, key=lambda c: c.at))
 
 
 def _is_seconds(value: Any) -> bool:

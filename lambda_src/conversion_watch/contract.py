@@ -85,3 +85,29 @@ ENV_WATCH_TABLE_NAME = "WATCH_TABLE_NAME"
 TABLE_PARTITION_KEY = "pk"
 TABLE_SORT_KEY = "sk"
 TABLE_TTL_ATTRIBUTE = "expiresAt"  # epoch seconds; DynamoDB deletes the item some time after
+
+# -- The watch registry (``TASK#<taskId>`` / ``WATCH``): who watches a task, and how far ------
+# Written by the validate step (the claim, conditional) and by the state machine's own
+# DynamoDB steps (``Record ...``, each conditional on the caller still being the holder).
+REGISTRY_ITEM = "WATCH"
+REG_HOLDER = "executionArn"  # the execution that watches the task now
+REG_SEQUENCE = "sequence"  # the last sequence delivered to the bus
+REG_WATCH = "watch"  # JSON of the watch right after that delivery
+REG_PENDING = "pending"  # JSON detail of a change about to be published, not yet confirmed
+REG_PENDING_WATCH = "pendingWatch"  # JSON of the watch right after that change
+REG_ERROR_CODE = "errorCode"  # errorCode of the last watch error delivered
+# Watch errors after which the watch is over for good (the task's outcome, or a fact a
+# restart would only repeat). Any other end (RetriesExhausted, HandOverFailed,
+# HandOverBlocked, EventDeliveryFailed, a crash, a time-out, an abort) is resumed.
+FINAL_WATCH_ERRORS = ("TaskNotFound", "WatchTimedOut", "AccessDenied", "UnknownServiceState", "RequestRejected")
+TASK_FAILED_ERROR = "ConversionTaskFailed"
+HAND_OVER_BLOCKED = "HandOverBlocked"
+WATCH_SUPERSEDED = "WatchSuperseded"
+STEP_RECORD_PENDING = "Record Pending Change"
+STEP_RECORD_DELIVERY = "Record Delivered Change"
+STEP_RECORD_ERROR_DELIVERY = "Record Delivered Error"
+STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
+# The publish step rides out an EventBridge outage: backoff with full jitter, capped.
+PUBLISH_RETRY_INTERVAL_SECONDS = 2
+PUBLISH_RETRY_MAX_DELAY_SECONDS = 300
+PUBLISH_RETRY_MAX_ATTEMPTS = 50

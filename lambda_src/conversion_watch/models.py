@@ -86,6 +86,7 @@ class Watch(_Model):
     watchStartedAt: Timestamp
     deadline: Timestamp
     pollCount: int = 0
+    restart: int = 1  # the R of watch-<taskId>-r<R>: hand-overs keep it in their names
     generation: int = 1
     generationPolls: int = 0
     sequence: int = 0

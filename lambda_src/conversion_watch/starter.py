@@ -1,19 +1,29 @@
 """Start a watch the one idempotent way every starter uses (CloudTrail rule,
 sweeper, ``convwatch start``).
 
-The execution is named ``watch-<taskId>`` and its input is always the same
-canonical ``{"taskType": ..., "taskId": ...}`` string, so Step Functions itself
-de-duplicates: a second start while the watch runs returns the running
-execution (identical name and input), and any later start is refused with
-``ExecutionAlreadyExists`` (names stay taken for 90 days, also after a
-continue-as-new hand-over) -- which means "already watched", not a failure.
+The input is always the same canonical ``{"taskType": ..., "taskId": ...}``
+string and the name the first free one of the task's watch names
+(``naming``): ``watch-<taskId>``, then ``watch-<taskId>-r2``, ``-r3``... A
+taken name is looked at (``DescribeExecution``), following its hand-overs to
+the newest execution of that line:
+
+* running -> ``ALREADY_WATCHED`` (Step Functions also answers a same-name,
+  same-input start while it runs with the running execution);
+* ended with the task's outcome (or a final watch error) -> ``ALREADY_WATCHED``;
+* ended any other way (it failed validation -- a mistyped start --, or it
+  ended on ``RetriesExhausted``, ``HandOverFailed``, ``HandOverBlocked``,
+  ``EventDeliveryFailed``, a crash) -> the next restart name is tried and,
+  once free, started: ``RESUMED``. The new execution's validate step then
+  claims the watch registry and continues the watch where it stopped.
+
+Only Step Functions calls: every starter needs ``states:StartExecution`` and
+``states:DescribeExecution`` on the watcher, nothing else.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,16 +32,18 @@ from botocore.exceptions import ClientError
 from conversion_watch.contract import ENV_STATE_MACHINE_ARN
 from conversion_watch.errors import InvalidInput
 from conversion_watch.kinds import TASK_KINDS, TASK_TYPES, kind_of_task_id
-from conversion_watch.naming import execution_name
+from conversion_watch.naming import execution_arn_of, execution_name, task_id_of
+from conversion_watch.registry import HolderStatus, describe_execution, ended_with_outcome, handed_over_to
 from conversion_watch.service_errors import translate
 
 START_OPERATION = "states:StartExecution"
 ALREADY_EXISTS = "ExecutionAlreadyExists"
 STATE_MACHINE_ARN_ENV = ENV_STATE_MACHINE_ARN
-# watch-<taskId> or watch-<taskId>-g<N>; task ids never end in -g<digits>.
-_EXECUTION_NAME = re.compile(r"^watch-(?P<task_id>.+?)(?:-g(?P<generation>\d+))?$")
+DESCRIBE_OPERATION = "states:DescribeExecution"
+MAX_RESTARTS_TRIED = 20  # names squatted in a row before a starter gives up (and the next sweep tries again)
+MAX_HAND_OVERS_FOLLOWED = 1000  # a year of hand-overs is ~200
 
-Outcome = Literal["STARTED", "ALREADY_WATCHED"]
+Outcome = Literal["STARTED", "RESUMED", "ALREADY_WATCHED"]
 
 
 @dataclass(frozen=True)
@@ -76,28 +88,53 @@ def watch_input(task_type: str, task_id: str) -> str:
 
 
 def start_watch(sfn: Any, state_machine_arn: str, task_type: str, task_id: str) -> StartResult:
-    """Start ``watch-<taskId>``; an existing watch of that task is reported, not raised.
+    """Start the task's watch under its first free name; a live or finished watch is reported, not raised.
 
     Other failures are raised as the watcher's named errors (``Throttled``,
     ``AccessDenied``, ``ServiceUnavailable``...) so the caller's retry applies.
     """
     task = check_task(task_type, task_id)
-    name = execution_name(task.task_id)
+    for restart in range(1, MAX_RESTARTS_TRIED + 1):
+        name = execution_name(task.task_id, restart=restart)
+        started = _try_start(sfn, state_machine_arn, task, name)
+        if started is not None:
+            return started if restart == 1 else StartResult(
+                task.task_type, task.task_id, name, "RESUMED", started.execution_arn)
+        newest, status = _newest_of_line(sfn, state_machine_arn, name, task.task_id)
+        if status.status in ("RUNNING", "PENDING_REDRIVE") or ended_with_outcome(status):
+            return StartResult(task.task_type, task.task_id, newest, "ALREADY_WATCHED",
+                               execution_arn_of(state_machine_arn, newest))
+    raise InvalidInput(f"{task.task_id}: the first {MAX_RESTARTS_TRIED} watch names are all taken by executions "
+                       "that do not watch the task")
+
+
+def _try_start(sfn: Any, state_machine_arn: str, task: TaskRef, name: str) -> StartResult | None:
+    """``STARTED``, or None when the name is taken."""
     try:
         response = sfn.start_execution(
             stateMachineArn=state_machine_arn, name=name, input=watch_input(task.task_type, task.task_id)
         )
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == ALREADY_EXISTS:
-            return StartResult(task.task_type, task.task_id, name, "ALREADY_WATCHED")
+            return None
         raise translate(error, operation=START_OPERATION, task_id=task.task_id) from error
     return StartResult(task.task_type, task.task_id, name, "STARTED", response.get("executionArn"))
 
 
+def _newest_of_line(sfn: Any, state_machine_arn: str, name: str, task_id: str) -> tuple[str, HolderStatus]:
+    """Follow ``name``'s hand-overs to the newest execution of its line, and its status."""
+    for _ in range(MAX_HAND_OVERS_FOLLOWED):
+        status = describe_execution(sfn, execution_arn_of(state_machine_arn, name), task_id)
+        successor = handed_over_to(status)
+        if successor is None or (status.status == "MISSING" and name != successor):
+            return name, status
+        name = successor
+    return name, status
+
+
 def task_id_of_execution(name: str) -> str | None:
     """The task a watch execution belongs to (any generation), or ``None``."""
-    match = _EXECUTION_NAME.fullmatch(name)
-    return match.group("task_id") if match else None
+    return task_id_of(name)
 
 
 def task_type_of(task_id: str) -> str | None:

@@ -8,10 +8,11 @@ Cost per sweep, whatever the number of tasks:
   ``DescribeImportSnapshotTasks`` and ``DescribeExportImageTasks`` plus one call
   per further page).
 * Step Functions: one ``ListExecutions`` of RUNNING watches (plus pages of
-  1,000), then one ``StartExecution`` only per running task without a running
-  watch. A task whose watch already ended (e.g. timed out) gets a refused
-  start (``ExecutionAlreadyExists``) on each sweep for the 90 days its name
-  stays taken: counted as already watched.
+  1,000), then, only per running task without a running watch, the shared
+  starter (``starter.start_watch``): a ``StartExecution``, and when the name
+  is taken a ``DescribeExecution`` per execution of the task's watch line
+  (following hand-overs). A watch that ended without its task's outcome is
+  resumed (``resumed``); one that ended with it is counted as already watched.
 
 A sweep that finds nothing new makes no ``StartExecution`` call at all.
 """
@@ -33,6 +34,7 @@ class SweepReport:
     running: int = 0
     already_running_watch: int = 0
     started: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)  # its watch had ended without the task's outcome
     already_watched: list[str] = field(default_factory=list)  # start refused: watch ended earlier
     failures: list[str] = field(default_factory=list)
 
@@ -41,6 +43,7 @@ class SweepReport:
             "runningTasks": self.running,
             "skippedRunningWatches": self.already_running_watch,
             "started": self.started,
+            "resumed": self.resumed,
             "alreadyWatched": self.already_watched,
             "failures": self.failures,
         }
@@ -95,5 +98,7 @@ def sweep(*, clients: Callable[[str], Any], sfn: Any, state_machine_arn: str) ->
         except (TransientError, WatchError) as error:
             report.failures.append(f"{task.task_id}: {error}")
             continue
-        (report.started if result.outcome == "STARTED" else report.already_watched).append(task.task_id)
+        {"STARTED": report.started, "RESUMED": report.resumed}.get(result.outcome, report.already_watched).append(
+            task.task_id
+        )
     return report

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from conversion_watch import naming
 from conversion_watch.contract import CANCELLED, REJECTED_MARKER
 from conversion_watch.durations import elapsed_seconds, human_duration
 from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
@@ -32,8 +33,10 @@ from conversion_watch.models import (
     WatchErrorDetail,
     WatchRequest,
 )
-from conversion_watch.naming import execution_name
+from conversion_watch.naming import Lineage, execution_name
 from conversion_watch.outcome import EndEvidence, Outcome, classify
+from conversion_watch.registry import Registry
+from conversion_watch.resume import take_over
 from conversion_watch.schedule import PollBounds, completion_eta, next_poll_delay
 from conversion_watch.settings import Settings
 from conversion_watch.snapshot import TaskSnapshot
@@ -47,60 +50,116 @@ MAX_ECHOED_INPUT_CHARS = 2048
 MAX_ECHOED_FIELD_CHARS = 128
 MAX_MESSAGE_CHARS = 1024
 MAX_TASK_ID_CHARS = 64  # WatchRequest.taskId
+# Deeper input is refused before pydantic sees it (its serializer stops at 254 levels,
+# Python's JSON encoder at about 1,000): no task request nests beyond a few levels.
+MAX_INPUT_DEPTH = 32
 
 
 def start(
-    raw_input: Any, *, settings: Settings, now: datetime, execution: str | None = None
+    raw_input: Any, *, settings: Settings, now: datetime, execution: str | None = None,
+    execution_arn: str | None = None, registry: Registry | None = None,
 ) -> dict[str, Any]:
-    """Validate the execution's input (and, when given, its name) and open or resume a watch."""
+    """Validate the execution's input (and, when given, its name) and open or resume a watch.
+
+    With ``registry`` and ``execution_arn`` the watch is also claimed in the watch
+    registry (``resume.take_over``): a first start, a hand-over from the registered
+    holder, or a resume after a holder that ended without its task's outcome."""
     try:
         request = parse_request(raw_input)
-        check_identity(request, execution)
+        lineage = check_identity(request, execution, execution_arn=execution_arn)
+        if request.continuation is not None:
+            carried = request.continuation
+            watch = Watch(
+                taskType=request.taskType,
+                taskId=request.taskId,
+                **carried.model_dump(exclude={"generation", "deadline"}),
+                # However the hand-over input was made, no watch outlives Standard workflows' one year.
+                deadline=min(carried.deadline, carried.watchStartedAt + timedelta(seconds=ONE_YEAR_SECONDS)),
+                generation=carried.generation + 1,
+                restart=lineage.restart,
+            )
+        else:
+            max_watch = request.maxWatchSeconds or settings.default_max_watch_seconds
+            watch = Watch(
+                taskType=request.taskType,
+                taskId=request.taskId,
+                watchStartedAt=now,
+                deadline=now + timedelta(seconds=max_watch),
+                restart=lineage.restart,
+            )
+        if registry is not None and execution_arn is not None:
+            return take_over(request, watch, lineage, me=execution_arn, registry=registry, settings=settings, now=now)
     except InvalidInput as error:
         return _input_error(raw_input, error, now=now, execution=execution)
-    if request.continuation is not None:
-        carried = request.continuation
-        watch = Watch(
-            taskType=request.taskType,
-            taskId=request.taskId,
-            **carried.model_dump(exclude={"generation", "deadline"}),
-            # However the hand-over input was made, no watch outlives Standard workflows' one year.
-            deadline=min(carried.deadline, carried.watchStartedAt + timedelta(seconds=ONE_YEAR_SECONDS)),
-            generation=carried.generation + 1,
-        )
-    else:
-        max_watch = request.maxWatchSeconds or settings.default_max_watch_seconds
-        watch = Watch(
-            taskType=request.taskType,
-            taskId=request.taskId,
-            watchStartedAt=now,
-            deadline=now + timedelta(seconds=max_watch),
-        )
     return {"watch": _dump(watch), "status": {"outcome": "VALID"}}
 
 
-def check_identity(request: WatchRequest, execution: str | None) -> None:
-    """One watcher per task: the execution must carry the task's deterministic
-    name (Step Functions then refuses a second one), and only a hand-over from
-    the previous generation may carry a continuation."""
-    generation = request.continuation.generation + 1 if request.continuation else 1
-    if request.continuation is not None and not request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID:
+def check_identity(request: WatchRequest, execution: str | None, *, execution_arn: str | None = None) -> Lineage:
+    """One watcher per task: the execution must carry one of the task's watch names
+    (``naming``), a continuation only in a hand-over name, and a hand-over only
+    from its predecessor: ``AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`` must be
+    exactly the ARN of the previous generation in this state machine."""
+    continuation = request.continuation
+    started_by = request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID
+    if continuation is not None and not started_by:
         raise InvalidInput("continuation is only accepted from the watch's previous execution (its hand-over)")
-    expected = execution_name(request.taskId, generation=generation)
-    if execution is not None and execution != expected:
+    if execution is None:
+        return Lineage(generation=continuation.generation + 1 if continuation else 1)
+    lineage = naming.parse(execution, request.taskId)
+    generation = continuation.generation + 1 if continuation else 1
+    try:
+        expected = naming.execution_name(request.taskId, generation=generation,
+                                         restart=lineage.restart if lineage else 1)
+    except ValueError as error:
+        raise InvalidInput(f"continuation generation out of range: {_clip(str(error), MAX_ECHOED_FIELD_CHARS)}") \
+            from None
+    if lineage is None or lineage.generation != generation:
         raise InvalidInput(
             f"this execution is named {_clip(execution, MAX_ECHOED_FIELD_CHARS)!r}; a watch of {request.taskId} "
             f"must be named {expected!r}, so that Step Functions refuses a second watcher of the same task"
         )
+    if continuation is not None and execution_arn is not None:
+        predecessor = naming.execution_arn(
+            execution_arn, naming.execution_name(request.taskId, generation=generation - 1, restart=lineage.restart)
+        )
+        if started_by != predecessor:
+            raise InvalidInput(
+                f"continuation refused: started by {_clip(str(started_by), MAX_ECHOED_FIELD_CHARS)!r}, "
+                f"not by this watch's previous execution {predecessor!r}"
+            )
+    return lineage
 
 
 def parse_request(raw_input: Any) -> WatchRequest:
     if not isinstance(raw_input, dict):
         raise InvalidInput(f"input must be a JSON object, got {type(raw_input).__name__}")
+    if _depth(raw_input) > MAX_INPUT_DEPTH:
+        raise InvalidInput(f"input is nested more than {MAX_INPUT_DEPTH} levels deep")
     try:
         return WatchRequest.model_validate(raw_input)
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error)) from None
+    except (ValueError, RecursionError) as error:  # e.g. a number too large for a date
+        raise InvalidInput(_clip(_printable(str(error)), MAX_MESSAGE_CHARS)) from None
+
+
+def _depth(value: Any, limit: int = MAX_INPUT_DEPTH + 1) -> int:
+    """Nesting depth, counted without recursion (and no further than ``limit``)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest >= limit:
+                return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _printable(text: str) -> str:
+    """Lone surrogates cannot be encoded as UTF-8 (the event bus, the logs): escape them."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -110,7 +169,7 @@ def describe_validation_error(error: ValidationError) -> str:
         where = ".".join(str(part) for part in item["loc"])
         # Whole-input checks (the id against its type) name their fields themselves.
         problems.append(f"{_clip(where, MAX_ECHOED_FIELD_CHARS)}: {message}" if where else message)
-    return _clip("; ".join(problems), MAX_MESSAGE_CHARS)
+    return _clip(_printable("; ".join(problems)), MAX_MESSAGE_CHARS)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -228,7 +287,9 @@ def _observed(
         )
     if not snapshot.terminal and watch.generationPolls >= settings.polls_per_execution:
         status["handOver"] = True
-        status["nextExecutionName"] = execution_name(watch.taskId, generation=watch.generation + 1)
+        status["nextExecutionName"] = execution_name(
+            watch.taskId, generation=watch.generation + 1, restart=watch.restart
+        )
         status["continuation"] = _dump(watch.continuation())
     return {"watch": _dump(watch), "status": status}
 
@@ -281,16 +342,15 @@ def _watch_error(watch: Watch, error: WatchError, *, now: datetime) -> dict[str,
 
 def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime, execution: str | None) -> dict[str, Any]:
     task_type, task_id = named_task(raw_input)
-    echoed = json.dumps(raw_input, default=str)
     detail = WatchErrorDetail(
         eventId=rejected_event_id(execution),
         sequence=1,
         taskType=task_type,
         taskId=task_id,
         errorCode=error.error_code,
-        message=error.message,
+        message=_printable(error.message),
         observedAt=now,
-        input=raw_input if len(echoed) <= MAX_ECHOED_INPUT_CHARS else None,
+        input=raw_input if _echo_fits(raw_input) else None,
     )
     return {"watch": None, "status": _error_status(error, detail)}
 
@@ -313,6 +373,18 @@ def named_task(raw_input: Any) -> tuple[str | None, str | None]:
     if len(task_id) > MAX_TASK_ID_CHARS or not TASK_KINDS[task_type].matches(task_id):
         return None, None
     return task_type, task_id
+
+
+def _echo_fits(raw_input: Any) -> bool:
+    """Small, shallow and encodable as UTF-8: only such input is echoed into the event."""
+    if _depth(raw_input) > MAX_INPUT_DEPTH:
+        return False
+    try:
+        echoed = json.dumps(raw_input, default=str, ensure_ascii=False)
+        echoed.encode("utf-8")
+    except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
+        return False
+    return len(echoed) <= MAX_ECHOED_INPUT_CHARS
 
 
 def _error_status(error: WatchError, detail: WatchErrorDetail) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class FaultConfigError(ValueError):
     """The scenario's ``faults`` object is not usable."""
 
 
-_KEYS = {"seed", "throttleRate", "serverErrorRate", "putEventsFailureRate"}
+_KEYS = {"seed", "throttleRate", "serverErrorRate", "putEventsFailureRate", "putEventsOutages"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class FaultPlan:
     throttle_rate: float = 0.0
     server_error_rate: float = 0.0
     put_events_failure_rate: float = 0.0
+    put_events_outages: tuple[tuple[float, float], ...] = ()  # (from, to) simulated seconds: every entry fails
 
     @classmethod
     def parse(cls, raw: Any) -> FaultPlan:
@@ -77,12 +78,25 @@ class FaultPlan:
         if rates["throttleRate"] + rates["serverErrorRate"] > 1.0:
             raise FaultConfigError("'faults': throttleRate + serverErrorRate cannot exceed 1")
         return cls(
-            seed, float(rates["throttleRate"]), float(rates["serverErrorRate"]), float(rates["putEventsFailureRate"])
+            seed, float(rates["throttleRate"]), float(rates["serverErrorRate"]), float(rates["putEventsFailureRate"]),
+            _outages(raw.get("putEventsOutages", [])),
         )
 
     @property
     def injects_service_faults(self) -> bool:
         return self.throttle_rate > 0 or self.server_error_rate > 0
+
+
+def _outages(raw: Any) -> tuple[tuple[float, float], ...]:
+    def seconds(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+    if not isinstance(raw, list) or not all(
+        isinstance(o, dict) and set(o) == {"from", "to"} and seconds(o["from"]) and seconds(o["to"])
+        and o["from"] < o["to"] for o in raw
+    ):
+        raise FaultConfigError("'faults.putEventsOutages' must be a list of {'from': seconds, 'to': later seconds}")
+    return tuple((float(o["from"]), float(o["to"])) for o in raw)
 
 
 class FaultInjector:

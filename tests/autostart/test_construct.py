@@ -69,7 +69,12 @@ def test_functions_follow_the_project_conventions(template: Template) -> None:
 def test_starter_may_only_start_executions_of_the_watcher(template: Template) -> None:
     statements = _policy_of(template, "StartFromApiCall")
     sfn_statements = [s for s in statements if any(a.startswith("states:") for a in _actions(s))]
-    assert sfn_statements == [{"Action": "states:StartExecution", "Effect": "Allow", "Resource": WATCHER_ARN}]
+    assert sfn_statements == [
+        {"Action": "states:StartExecution", "Effect": "Allow", "Resource": WATCHER_ARN},
+        # Which execution holds a watch name, and is it watching the task? Its own executions only.
+        {"Action": "states:DescribeExecution", "Effect": "Allow", "Resource": {"Fn::Join": ["", [
+            "arn:", {"Ref": "AWS::Partition"}, ":states:us-east-1:123456789012:execution:Watcher:*"]]}},
+    ]
     wildcard = [a for s in statements if s["Resource"] == "*" for a in _actions(s)]
     assert sorted(wildcard) == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
 

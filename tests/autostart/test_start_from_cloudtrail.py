@@ -42,16 +42,17 @@ def test_same_call_delivered_twice_starts_one_watch(state_machine_arn: str, lamb
     assert len(executions(state_machine_arn)) == 1
 
 
-def test_call_for_a_task_whose_watch_ended_is_already_watched(
+def test_call_for_a_task_whose_watch_ended_without_its_outcome_resumes_it(
     state_machine_arn: str, lambda_context: FakeLambdaContext
 ) -> None:
     first = handler(samples.import_volume_event(), lambda_context)
+    handler(samples.import_volume_event(), lambda_context)  # running, same input: the same execution
     aws_clients.client("stepfunctions").stop_execution(executionArn=first["executionArn"])
 
     again = handler(samples.import_volume_event(), lambda_context)
 
-    assert again["outcome"] == "ALREADY_WATCHED"
-    assert len(executions(state_machine_arn)) == 1
+    assert (again["outcome"], again["executionName"]) == ("RESUMED", f"watch-{samples.VOLUME_TASK}-r2")
+    assert len(executions(state_machine_arn)) == 2
 
 
 @pytest.mark.parametrize(

@@ -90,19 +90,19 @@ def test_sweep_starts_a_watch_for_each_unwatched_running_task_with_one_list_call
     assert len(executions(state_machine_arn, "RUNNING")) == 50
 
 
-def test_task_whose_watch_ended_is_counted_as_watched_not_restarted(
+def test_task_whose_watch_ended_without_its_outcome_is_resumed(
     state_machine_arn: str, stub: Callable[[str], Stubber], lambda_context: FakeLambdaContext
 ) -> None:
     sfn = aws_clients.client("stepfunctions")
     task_id = fleet.ec2_task_id(7)
     ended = start_watch(sfn, state_machine_arn, "ec2-conversion", task_id)
-    sfn.stop_execution(executionArn=ended.execution_arn)  # e.g. the watch timed out
+    sfn.stop_execution(executionArn=ended.execution_arn)  # stopped while its task still runs
 
     queue_listing(stub, [fleet.ec2_task(task_id, "active")], [])
     report = handler(SCHEDULED_EVENT, lambda_context)
 
-    assert report["alreadyWatched"] == [task_id] and report["started"] == []
-    assert len(executions(state_machine_arn)) == 1
+    assert report["resumed"] == [task_id] and report["started"] == report["alreadyWatched"] == []
+    assert len(executions(state_machine_arn)) == 2
 
 
 def test_one_service_failing_to_list_does_not_stop_the_other(

@@ -48,18 +48,18 @@ def test_start_starts_the_named_watch_with_the_canonical_input(account: Account,
                                             separators=(",", ":"))
 
 
-def test_start_is_idempotent(account: Account, capsys: Any) -> None:
+def test_start_is_idempotent_and_resumes_a_watch_that_ended_without_its_outcome(account: Account,
+                                                                                 capsys: Any) -> None:
     first = run_json(capsys, "start", "license-conversion", LICENSE_TASK)
     again_while_running = run_json(capsys, "start", "license-conversion", LICENSE_TASK)
     assert again_while_running["executionArn"] == first["executionArn"]
 
     account.sfn.stop_execution(executionArn=first["executionArn"])
-    code, out, _ = run(capsys, "start", "license-conversion", LICENSE_TASK)
+    resumed = run_json(capsys, "start", "license-conversion", LICENSE_TASK)
 
-    assert code == 0
-    assert "already watched" in out
+    assert (resumed["outcome"], resumed["executionName"]) == ("RESUMED", f"watch-{LICENSE_TASK}-r2")
     listed = account.sfn.list_executions(stateMachineArn=account.state_machine_arn)["executions"]
-    assert len(listed) == 1
+    assert len(listed) == 2
 
 
 def test_start_refuses_a_task_id_of_the_wrong_type(account: Account, capsys: Any) -> None:

@@ -52,8 +52,8 @@ def test_malformed_input_is_rejected_before_any_api_call() -> None:
     assert {"taskType": "license-conversion", "taskId": 42} in echoed
     assert report.apiCalls["ec2:DescribeConversionTasks"] == 0
     assert report.apiCalls["license-manager:GetLicenseConversionTask"] == 0
-    # Validate -> Is Request Valid? -> Publish Watch Error -> Watch Failed
-    assert {e.stateTransitions for e in report.executions} == {4}
+    # Validate -> Is Request Valid? -> Publish Watch Error -> Is Watch Registered? -> Watch Failed
+    assert {e.stateTransitions for e in report.executions} == {5}
 
 
 def test_task_still_active_past_the_maximum_watch_time() -> None:

@@ -36,6 +36,8 @@ def _resolve(part: Any, resources: dict[str, Any]) -> str:
         name = part["Ref"]
         if name in PSEUDO:
             return PSEUDO[name]
+        if name in resources and resources[name]["Type"] == "AWS::DynamoDB::Table":
+            return name  # a table's Ref is its name
         return _arn(name, resources) if name in resources else name
     if "Fn::GetAtt" in part:
         name, attribute = part["Fn::GetAtt"]

@@ -58,7 +58,8 @@ def test_active_states_wait_and_poll_again(definition, state, changed):
 def test_terminal_states_publish_then_end(definition, state, end_type, end_name):
     path = follow(definition, CHECK, _observed(state, changed=True), stop_at={POLL})
 
-    assert path == [CHECK, PUBLISH_CHANGE, "Is Task Finished?", end_name]
+    assert path == [CHECK, "Record Pending Change", PUBLISH_CHANGE, "Record Delivered Change", "Is Task Finished?",
+                    end_name]
     assert _end(definition, path)["Type"] == end_type
 
 
@@ -108,7 +109,8 @@ def test_invalid_requests_never_reach_the_poll_step(definition):
     path = follow(definition, "Is Request Valid?", {"status": {"outcome": "ERROR", "errorCode": "InvalidInput"}},
                   stop_at={POLL})
 
-    assert path == ["Is Request Valid?", PUBLISH_ERROR, "Watch Failed"]
+    # No watch was claimed: nothing to record in the registry.
+    assert path == ["Is Request Valid?", PUBLISH_ERROR, "Is Watch Registered?", "Watch Failed"]
     assert follow(definition, "Is Request Valid?", {"status": {"outcome": "VALID"}}, stop_at={POLL})[-1] == POLL
 
 
@@ -116,7 +118,7 @@ def test_invalid_requests_never_reach_the_poll_step(definition):
 def test_watch_errors_publish_then_fail_with_the_error_code(definition, start):
     path = follow(definition, start, {"status": {"outcome": "ERROR", "errorCode": "TaskNotFound"}}, stop_at={POLL})
 
-    assert path[-2:] == [PUBLISH_ERROR, "Watch Failed"]
+    assert path[-3:] == [PUBLISH_ERROR, "Is Watch Registered?", "Watch Failed"]
     failed = definition["States"]["Watch Failed"]
     assert failed["Type"] == "Fail"
     assert failed["ErrorPath"] == "$.status.errorCode"
@@ -129,7 +131,8 @@ def _lambda_steps(definition):
 
 
 def test_the_lambda_steps_are_validate_and_poll(definition):
-    assert set(_lambda_steps(definition)) == {VALIDATE, POLL}
+    # "Confirm Successor" runs the validate function on a hand-over that found its name taken.
+    assert set(_lambda_steps(definition)) == {VALIDATE, POLL, "Confirm Successor"}
 
 
 @pytest.mark.parametrize("step", [VALIDATE, POLL])
@@ -228,8 +231,14 @@ def test_every_state_is_reachable(definition):
 def test_hand_over_failures_are_reported_not_silent(definition):
     catches = definition["States"][HAND_OVER]["Catch"]
 
-    assert [c["ErrorEquals"] for c in catches] == [["StepFunctions.ExecutionAlreadyExistsException"], ["States.ALL"]]
-    assert definition["States"][catches[0]["Next"]]["Type"] == "Succeed"  # a retried start that had succeeded
+    assert [c["ErrorEquals"] for c in catches] == [
+        ["StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExists"], ["States.ALL"]]
+    # A taken name is handed over to only if its holder is this execution's successor.
+    confirm = definition["States"][catches[0]["Next"]]
+    assert catches[0]["Next"] == "Confirm Successor" and confirm["Next"] == "Is It Our Successor?"
+    choice = definition["States"]["Is It Our Successor?"]
+    assert definition["States"][choice["Choices"][0]["Next"]]["Type"] == "Succeed"
+    assert definition["States"][choice["Default"]]["Parameters"]["status"]["errorCode"] == "HandOverBlocked"
     recorder = definition["States"][catches[1]["Next"]]
     assert recorder["Parameters"]["status"]["errorCode"] == "HandOverFailed"
     assert recorder["Next"] == PUBLISH_ERROR
@@ -242,7 +251,8 @@ def test_watch_errors_built_in_the_state_machine_match_the_event_model(definitio
                  if s["Type"] == "Pass" and s.get("Next") == PUBLISH_ERROR}
 
     assert set(recorders) == {"Record Validation Failure", "Record Validation Failure Of Unnamed Task",
-                              "Record Poll Failure", "Record Hand Over Failure"}
+                              "Record Poll Failure", "Record Hand Over Failure", "Record Hand Over Blocked",
+                              "Record Registry Failure"}
     for name, state in recorders.items():
         status = state["Parameters"]["status"]
         detail = {key.removesuffix(".$"): value for key, value in status["detail"].items()}

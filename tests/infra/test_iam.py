@@ -4,6 +4,7 @@ other wildcard than X-Ray and CloudWatch Logs vended delivery."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -75,11 +76,15 @@ def test_nobody_else_may_describe_tasks(synthesized, who):
     assert not actions & DESCRIBE_ACTIONS
 
 
-def test_the_validate_function_only_logs_and_traces(synthesized):
+def test_the_validate_function_logs_traces_and_claims_the_registry_only(synthesized):
     statements = _statements_of(synthesized, synthesized.stack.watcher.functions.validate.role)
 
     actions = {a for s in statements for a in _as_list(s["Action"])}
-    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                       # the watch registry (conditional writes) and its holder's status
+                       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "states:DescribeExecution"}
+    describe = [s for s in statements if "states:DescribeExecution" in _as_list(s["Action"])]
+    assert ":execution:" in json.dumps(describe[0]["Resource"])  # this state machine's executions only
 
 
 @pytest.mark.parametrize("who", ["validate", "poll", "state machine"])

@@ -63,3 +63,31 @@ def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
     if len(ends) != 1 or (details and ends[0] is not details[-1]):
         problems.append(f"{task_id}: {len(ends)} terminal/error events, expected exactly one, last")
     return problems
+
+
+def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome: str) -> list[str]:
+    """Like ``chain_problems`` for a watch that may have been interrupted and resumed: watch
+    errors of an interruption may sit inside the chain, but sequence 1..N holds across it,
+    each eventId once, previousState chains over the state changes, and exactly one terminal
+    state change, of state ``outcome``, ends it. ``InvalidInput`` errors belong to no watch
+    (a mistyped start) and are left out."""
+    problems = []
+    details = [d for d in details if d.get("errorCode") != "InvalidInput"]
+    sequences = [d["sequence"] for d in details]
+    if sequences != list(range(1, len(details) + 1)):
+        problems.append(f"{task_id}: sequences {sequences}, expected 1..{len(details)}")
+    ids = [d["eventId"] for d in details]
+    if len(set(ids)) != len(ids):
+        problems.append(f"{task_id}: duplicated eventIds {sorted({i for i in ids if ids.count(i) > 1})}")
+    previous = None
+    for detail in details:
+        if detail["detail-type"] == STATE_CHANGE:
+            if detail["previousState"] != previous:
+                problems.append(f"{task_id}: #{detail['sequence']} previousState {detail['previousState']} "
+                                f"after {previous}")
+            previous = detail["state"]
+    terminals = [d for d in details if d["detail-type"] == STATE_CHANGE and d.get("terminal")]
+    if len(terminals) != 1 or terminals[0] is not details[-1] or terminals[0]["state"] != outcome:
+        problems.append(f"{task_id}: terminal events {[d['state'] for d in terminals]} "
+                        f"(last: {details[-1]['detail-type'] if details else None}), expected one {outcome}, last")
+    return problems

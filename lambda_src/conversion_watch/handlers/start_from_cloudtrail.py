@@ -35,7 +35,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     result = starter.start_watch(
         aws_clients.client("stepfunctions"), starter.state_machine_arn_from_env(), task.task_type, task.task_id
     )
-    if result.outcome == "STARTED":
+    if result.outcome in ("STARTED", "RESUMED"):
         metrics.add_metric(name="WatchStartRequests", unit=MetricUnit.Count, value=1)
         logger.info("watch started (or already running, same input)", extra={"execution": result.execution_name})
     else:

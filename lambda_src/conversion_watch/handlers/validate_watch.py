@@ -1,12 +1,15 @@
 """Step "Validate Watch Request": check the input before any API call."""
 
+import os
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import clock, watch
+from conversion_watch import aws_clients, clock, naming, watch
+from conversion_watch.contract import ENV_WATCH_TABLE_NAME
 from conversion_watch.observability import logger, metrics, tracer
+from conversion_watch.registry import Registry, describe_execution
 from conversion_watch.settings import Settings
 
 
@@ -14,10 +17,13 @@ from conversion_watch.settings import Settings
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "confirmSuccessor" in event:  # step "Confirm Successor" of the hand-over
+        return confirm_successor(event["confirmSuccessor"])
     logger.thread_safe_clear_keys()
     logger.thread_safe_append_keys(execution=event.get("executionName"))
     result = watch.start(
-        event.get("input"), settings=Settings.from_env(), now=clock.utc_now(), execution=event.get("executionName")
+        event.get("input"), settings=Settings.from_env(), now=clock.utc_now(), execution=event.get("executionName"),
+        execution_arn=event.get("executionArn"), registry=_registry(),
     )
     status = result["status"]
     if status["outcome"] == "ERROR":
@@ -27,3 +33,23 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name="WatchesStarted", unit=MetricUnit.Count, value=1)
         logger.info("watch started", extra={"taskId": result["watch"]["taskId"]})
     return result
+
+
+def _registry() -> Registry | None:
+    """The watch registry (the stack always sets the table; bare unit tests may not)."""
+    table = os.environ.get(ENV_WATCH_TABLE_NAME)
+    if not table:
+        return None
+    return Registry(aws_clients.client("dynamodb"), aws_clients.client("stepfunctions"), table)
+
+
+def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
+    """Is the execution holding the next name the one this execution started?"""
+    me, name = str(request.get("executionArn")), str(request.get("name"))
+    status = describe_execution(aws_clients.client("stepfunctions"), naming.execution_arn(me, name), "*")
+    started_by = (status.input or {}).get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") if isinstance(
+        status.input, dict) else None
+    if started_by == me:
+        return {"isSuccessor": True, "reason": f"{name} is this execution's successor"}
+    logger.warning("hand-over blocked", extra={"successorName": name, "holderStatus": status.status})
+    return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) this one did not start"}

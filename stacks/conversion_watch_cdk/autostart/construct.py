@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -90,8 +90,11 @@ class WatchAutoStart(Construct):
             created = make_function(construct_id, handler=handler, description=description)
             for name, value in (environment or {}).items():
                 created.add_environment(name, value)
-            # Starting executions of the watcher is all either function may do in Step Functions.
+            # Starting executions of the watcher, and looking at the one holding a watch name
+            # (is it watching the task?), is all either function may do in Step Functions.
             state_machine.grant_start_execution(created)
+            state_machine.grant_execution(created, "states:DescribeExecution")
+            _acknowledge_executions_wildcard(created, state_machine)
             return created
 
         self.starter: lambda_.Function | None = None
@@ -183,3 +186,24 @@ class WatchAutoStart(Construct):
         )
         return queue
 
+
+
+def _acknowledge_executions_wildcard(function: lambda_.Function, state_machine: sfn.IStateMachine) -> None:
+    """``grant_execution`` grants on ``execution:<state machine name>:*``: the watcher's executions only."""
+    machine = state_machine.node.default_child
+    if machine is None:  # imported by ARN: cdk-nag shows its literal region, account and name
+        arn = state_machine.state_machine_arn
+        if Token.is_unresolved(arn):
+            return
+        parts = arn.split(":")
+        resource = f"arn:<AWS::Partition>:states:{parts[3]}:{parts[4]}:execution:{parts[6]}:*"
+    else:
+        logical_id = Stack.of(state_machine).resolve(machine.logical_id)  # type: ignore[attr-defined]
+        name = '{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"' + logical_id + '"}]}]}'
+        resource = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}:*"
+    Validations.of(function.role).acknowledge(  # type: ignore[arg-type]
+        Acknowledgment(
+            id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{resource}]",
+            reason="states:DescribeExecution on the watcher's own executions (which one holds a watch name).",
+        )
+    )

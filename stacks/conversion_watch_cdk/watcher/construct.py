@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -42,6 +42,10 @@ class ConversionWatcher(Construct):
         public layer of exactly the Powertools version the tests install
         (``conversion_watch.contract.POWERTOOLS_VERSION``), resolved at deploy
         time from that version's SSM parameter.
+    :param restrict_event_source: add a bus resource policy that denies
+        ``events:PutEvents`` of entries with ``event_source`` to every principal
+        but this state machine's role, so nobody else can speak for the watcher.
+        Turn it off for a bus you bring whose policy you manage. Default: True.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class ConversionWatcher(Construct):
         polls_per_execution: int = c.DEFAULT_POLLS_PER_EXECUTION,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         powertools_layer_arn: str | None = None,
+        restrict_event_source: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
         min_poll_interval = min_poll_interval or Duration.seconds(c.DEFAULT_MIN_POLL_SECONDS)
@@ -88,6 +93,8 @@ class ConversionWatcher(Construct):
         )
 
         self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+        # The validate step claims the task's watch in the registry (conditional writes).
+        self.table.grant(self.functions.validate, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
         self.log_group = logs.LogGroup(
             self,
@@ -103,6 +110,7 @@ class ConversionWatcher(Construct):
             event_bus=self.event_bus,
             event_source=event_source,
             retry=RetryPolicy(),
+            table=self.table,
         )
         self.state_machine = sfn.StateMachine(
             self,
@@ -126,7 +134,62 @@ class ConversionWatcher(Construct):
                 )
             ],
         )
+        # The validate step (is the registered holder still running? is the next name's holder our
+        # successor?) reads this state machine's executions; a separate policy for the same reason.
+        registry_checks = iam.Policy(
+            self,
+            "RegistryChecksPolicy",
+            roles=[self.functions.validate.role],  # type: ignore[list-item]
+            statements=[
+                iam.PolicyStatement(
+                    actions=["states:DescribeExecution"], resources=[self.executions_arn()]
+                )
+            ],
+        )
+        machine_id = Stack.of(self).resolve(self.state_machine.node.default_child.logical_id)  # type: ignore[union-attr]
+        Validations.of(registry_checks).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+                   f"<AWS::AccountId>:execution:<{machine_id}.Name>:*]",
+                reason="states:DescribeExecution on this state machine's own executions (registry holder checks).",
+            )
+        )
+        self.event_source_policy = self._restrict_event_source() if restrict_event_source else None
         self._acknowledge_unavoidable_wildcards()
+
+    def _restrict_event_source(self) -> events.CfnEventBusPolicy:
+        """Deny PutEvents of our ``source`` on the bus to all but the publisher (the state machine role).
+
+        ``events:source`` holds one value per entry of the batch, so ``ForAnyValue``: a batch
+        with any such entry is refused. Forwarded events (rule -> this bus) are not exempted:
+        they would let anyone forward a forged event in through another bus."""
+        return events.CfnEventBusPolicy(
+            self,
+            "EventSourcePolicy",
+            event_bus_name=self.event_bus.event_bus_name,
+            statement_id="OnlyTheWatcherPublishesItsSource",
+            statement=iam.PolicyStatement(
+                sid="OnlyTheWatcherPublishesItsSource",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["events:PutEvents"],
+                resources=[self.event_bus.event_bus_arn],
+                conditions={
+                    "ForAnyValue:StringEquals": {"events:source": [self.event_source]},
+                    "ArnNotEquals": {"aws:PrincipalArn": self.state_machine.role.role_arn},
+                },
+            ).to_json(),
+        )
+
+    def executions_arn(self) -> str:
+        """``arn:...:execution:<state machine name>:*``: every execution of this state machine."""
+        stack = Stack.of(self)
+        return stack.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.state_machine.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
 
     def _acknowledge_unavoidable_wildcards(self) -> None:
         """Each acknowledgment names one finding on one resource, with its reason."""

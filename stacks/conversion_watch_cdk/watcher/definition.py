@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass, replace
 
 from aws_cdk import Duration, Stack
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from conversion_watch import contract as c
 from conversion_watch.contract import ACTIVE_STATES, REJECTED_MARKER
 from conversion_watch.kinds import TASK_KINDS
 from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
@@ -61,6 +63,24 @@ class RetryPolicy:
         )
 
 
+# An EventBridge outage is ridden out, not just a blip: 50 attempts, the delay doubling from
+# 2 s to a 5 min cap, full jitter (docs/issue-10-reliability.md: about 1.8 h on average,
+# at least an hour but for odds below one in a million; one billed transition per attempt).
+PUBLISH_RETRY = RetryPolicy(
+    interval_seconds=c.PUBLISH_RETRY_INTERVAL_SECONDS,
+    max_attempts=c.PUBLISH_RETRY_MAX_ATTEMPTS,
+    max_delay_seconds=c.PUBLISH_RETRY_MAX_DELAY_SECONDS,
+)
+DYNAMODB_ERRORS = [
+    "DynamoDB.ProvisionedThroughputExceededException",
+    "DynamoDB.RequestLimitExceeded",
+    "DynamoDB.ThrottlingException",
+    "DynamoDB.InternalServerErrorException",
+    "DynamoDB.AmazonDynamoDBException",
+]
+CONDITION_FAILED = "DynamoDB.ConditionalCheckFailedException"
+
+
 def build_definition(
     scope: Construct,
     *,
@@ -69,7 +89,49 @@ def build_definition(
     event_bus: events.IEventBus,
     event_source: str,
     retry: RetryPolicy,
+    table: dynamodb.ITable,
 ) -> sfn.IChainable:
+    superseded = sfn.Fail(
+        scope,
+        "Watch Superseded",
+        error=c.WATCH_SUPERSEDED,
+        cause="Another execution holds this task's watch in the registry (it took over); this one stops unheard.",
+    )
+
+    def record(state_id: str, *, update: str, values: dict[str, tasks.DynamoAttributeValue],
+               names: dict[str, str], comment: str) -> tasks.DynamoUpdateItem:
+        """A registry write, conditional on this execution still holding the task's watch."""
+        step = tasks.DynamoUpdateItem(
+            scope,
+            state_id,
+            table=table,
+            key={
+                c.TABLE_PARTITION_KEY: tasks.DynamoAttributeValue.from_string(
+                    sfn.JsonPath.format("TASK#{}", sfn.JsonPath.string_at("$.watch.taskId"))
+                ),
+                c.TABLE_SORT_KEY: tasks.DynamoAttributeValue.from_string(c.REGISTRY_ITEM),
+            },
+            update_expression=update,
+            condition_expression="#holder = :me",
+            expression_attribute_names={"#holder": c.REG_HOLDER, **names},
+            expression_attribute_values={
+                ":me": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$$.Execution.Id")),
+                **values,
+            },
+            result_path=sfn.JsonPath.DISCARD,
+            comment=comment,
+        )
+        retry.apply(step, DYNAMODB_ERRORS)
+        return step
+
+    def as_json(path: str) -> tasks.DynamoAttributeValue:
+        return tasks.DynamoAttributeValue.from_string(sfn.JsonPath.json_to_string(sfn.JsonPath.object_at(path)))
+
+    def as_number(path: str) -> tasks.DynamoAttributeValue:
+        return tasks.DynamoAttributeValue.number_from_string(
+            sfn.JsonPath.json_to_string(sfn.JsonPath.number_at(path))
+        )
+
     def publish(state_id: str, detail_type: str) -> tasks.EventBridgePutEvents:
         task = tasks.EventBridgePutEvents(
             scope,
@@ -85,7 +147,7 @@ def build_definition(
             result_path=sfn.JsonPath.DISCARD,
             comment=f"Publishes a '{detail_type}' event (optimized EventBridge integration).",
         )
-        retry.apply(task, EVENTBRIDGE_ERRORS)
+        PUBLISH_RETRY.apply(task, EVENTBRIDGE_ERRORS)
         task.add_catch(delivery_failed, errors=["States.ALL"], result_path="$.deliveryFailure")
         return task
 
@@ -96,16 +158,33 @@ def build_definition(
         cause="EventBridge did not accept the event after all retries; the watch stopped so no event is skipped.",
     )
     watch_failed = sfn.Fail(scope, "Watch Failed", error_path="$.status.errorCode", cause_path="$.status.message")
-    publish_error = publish("Publish Watch Error", WATCH_ERROR).next(watch_failed)
+    # A running watch's error: its sequence is spent, so a resume continues after it.
+    record_error = record(
+        c.STEP_RECORD_ERROR_DELIVERY,
+        update="SET #sequence = :sequence, #error = :error",
+        names={"#sequence": c.REG_SEQUENCE, "#error": c.REG_ERROR_CODE},
+        values={":sequence": as_number("$.status.detail.sequence"),
+                ":error": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$.status.errorCode"))},
+        comment="Registry: this watch error was delivered (a final one stops any resume).",
+    )
+    record_error.add_catch(watch_failed, errors=["States.ALL"], result_path="$.recordFailure")
+    record_error.next(watch_failed)
+    publish_error = publish("Publish Watch Error", WATCH_ERROR).next(
+        sfn.Choice(scope, "Is Watch Registered?")
+        .when(sfn.Condition.is_present("$.watch.taskId"), record_error)
+        .otherwise(watch_failed)
+    )
 
     validate = tasks.LambdaInvoke(
         scope,
         "Validate Watch Request",
         lambda_function=validate_function,
-        payload=sfn.TaskInput.from_object({"input.$": "$", "executionName.$": "$$.Execution.Name"}),
+        payload=sfn.TaskInput.from_object(
+            {"input.$": "$", "executionName.$": "$$.Execution.Name", "executionArn.$": "$$.Execution.Id"}
+        ),
         result_selector={"watch.$": "$.Payload.watch", "status.$": "$.Payload.status"},
         retry_on_service_exceptions=False,
-        comment="Checks task type and task id format before any API call.",
+        comment="Checks the request and claims the task's watch in the registry (start, hand-over or resume).",
     )
     retry.apply(validate, LAMBDA_SERVICE_ERRORS)
     # The validation step itself failed (after retries): no watch was opened. The error event
@@ -180,6 +259,26 @@ def build_definition(
         },
     )
     handed_over = sfn.Succeed(scope, "Handed Over", comment="The watch goes on in the next execution.")
+    blocked = record_watch_failure(
+        scope,
+        "Record Hand Over Blocked",
+        error_code=c.HAND_OVER_BLOCKED,
+        message_format="the next name is held by an execution that is not the successor of this watch: {}",
+        failed_poll=False,
+    ).next(publish_error)
+    confirm = tasks.LambdaInvoke(
+        scope,
+        c.STEP_CONFIRM_SUCCESSOR,
+        lambda_function=validate_function,
+        payload=sfn.TaskInput.from_object(
+            {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": "$.status.nextExecutionName"}}
+        ),
+        result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
+        result_path="$.failure",
+        retry_on_service_exceptions=False,
+        comment="The next name was taken: is its holder the execution this one started (a retried start)?",
+    )
+    retry.apply(confirm, [*LAMBDA_SERVICE_ERRORS, *RETRYABLE_ERROR_NAMES])
     retry.apply(
         hand_over,
         [
@@ -190,23 +289,29 @@ def build_definition(
             "States.Timeout",
         ],
     )
-    # A retry after a start that did succeed finds the same name taken: already handed over.
+    # A retry after a start that did succeed finds the same name taken: handed over, if the
+    # holder is this execution's own successor; anything else holding it blocks the watch.
     hand_over.add_catch(
-        handed_over, errors=["StepFunctions.ExecutionAlreadyExistsException"], result_path=sfn.JsonPath.DISCARD
-    )
-    # Any other failure would end the watch silently: report it like a poll failure.
-    hand_over.add_catch(
-        record_watch_failure(
-            scope,
-            "Record Hand Over Failure",
-            error_code="HandOverFailed",
-            message_format="could not start the next execution: {}",
-            failed_poll=False,
-        ).next(publish_error),
-        errors=["States.ALL"],
+        confirm,
+        errors=["StepFunctions.ExecutionAlreadyExistsException", "StepFunctions.ExecutionAlreadyExists"],
         result_path="$.failure",
     )
+    # Any other failure would end the watch silently: report it like a poll failure.
+    hand_over_failed = record_watch_failure(
+        scope,
+        "Record Hand Over Failure",
+        error_code="HandOverFailed",
+        message_format="could not start the next execution: {}",
+        failed_poll=False,
+    ).next(publish_error)
+    hand_over.add_catch(hand_over_failed, errors=["States.ALL"], result_path="$.failure")
+    confirm.add_catch(hand_over_failed, errors=["States.ALL"], result_path="$.failure")
     hand_over.next(handed_over)
+    confirm.next(
+        sfn.Choice(scope, "Is It Our Successor?")
+        .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), handed_over)
+        .otherwise(blocked)
+    )
 
     unexpected = sfn.Fail(
         scope,
@@ -230,7 +335,32 @@ def build_definition(
         .when(is_active, wait)
         .otherwise(unexpected)
     )
-    publish_change = publish("Publish State Change", STATE_CHANGE).next(is_finished)
+    record_pending = record(
+        c.STEP_RECORD_PENDING,
+        update="SET #pending = :pending, #pendingWatch = :watch",
+        names={"#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH},
+        values={":pending": as_json("$.status.detail"), ":watch": as_json("$.watch")},
+        comment="Registry: the change about to be published (a resume delivers it if this execution cannot).",
+    )
+    record_pending.add_catch(superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+    record_delivery = record(
+        c.STEP_RECORD_DELIVERY,
+        update="SET #sequence = :sequence, #watch = :watch REMOVE #pending, #pendingWatch",
+        names={"#sequence": c.REG_SEQUENCE, "#watch": c.REG_WATCH, "#pending": c.REG_PENDING,
+               "#pendingWatch": c.REG_PENDING_WATCH},
+        values={":sequence": as_number("$.status.detail.sequence"), ":watch": as_json("$.watch")},
+        comment="Registry: the change was delivered; a resume continues after it.",
+    )
+    record_delivery.add_catch(superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+    record_failed = record_watch_failure(
+        scope, "Record Registry Failure", error_code="RetriesExhausted",
+        message_format="the watch registry could not be updated after retries: {}",
+        failed_poll=False,
+    ).next(publish_error)
+    record_pending.add_catch(record_failed, errors=["States.ALL"], result_path="$.failure")
+    record_delivery.add_catch(record_failed, errors=["States.ALL"], result_path="$.failure")
+    publish_change = record_pending
+    record_pending.next(publish("Publish State Change", STATE_CHANGE)).next(record_delivery).next(is_finished)
 
     observed = sfn.Condition.string_equals("$.status.outcome", "OBSERVED")
     check = (
@@ -248,6 +378,8 @@ def build_definition(
     is_valid = (
         sfn.Choice(scope, "Is Request Valid?")
         .when(sfn.Condition.string_equals("$.status.outcome", "VALID"), poll)
+        # A resume whose last change was recorded but never confirmed delivered: deliver it first.
+        .when(sfn.Condition.string_equals("$.status.outcome", "OBSERVED"), publish_change)
         .otherwise(publish_error)
     )
     return validate.next(is_valid)

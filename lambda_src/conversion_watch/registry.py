@@ -1,0 +1,143 @@
+"""The watch registry: one item per task (``TASK#<taskId>`` / ``WATCH``).
+
+It answers the two questions a name cannot: *which* execution watches the task
+now (``executionArn``), and how far its events got (``sequence`` delivered,
+the ``watch`` state right after, a ``pending`` change not yet confirmed). The
+validate step claims it with a conditional write (nobody holds it, or the
+holder it read is still the holder); the state machine's own DynamoDB steps
+update it, each conditional on the execution still being the holder, so an
+execution that lost the claim stops before it publishes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from conversion_watch import contract as c
+from conversion_watch.service_errors import translate
+from conversion_watch.watch_table import task_key
+
+
+@dataclass(frozen=True)
+class Registration:
+    holder: str
+    sequence: int
+    watch: dict[str, Any] | None
+    pending: dict[str, Any] | None
+    pending_watch: dict[str, Any] | None
+    error_code: str | None
+
+    @property
+    def undelivered(self) -> dict[str, Any] | None:
+        """The pending change, if it is the one right after the last delivered."""
+        if self.pending and self.pending_watch and self.pending.get("sequence") == self.sequence + 1:
+            return self.pending
+        return None
+
+
+@dataclass(frozen=True)
+class HolderStatus:
+    status: str  # RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, or MISSING
+    error: str | None
+    output: Any
+    input: Any = None
+
+
+class Registry:
+    def __init__(self, dynamodb: Any, sfn: Any, table: str) -> None:
+        self.dynamodb, self.sfn, self.table = dynamodb, sfn, table
+
+    def read(self, task_id: str) -> Registration | None:
+        try:
+            item = self.dynamodb.get_item(
+                TableName=self.table, Key=task_key(task_id, c.REGISTRY_ITEM), ConsistentRead=True
+            ).get("Item")
+        except ClientError as error:
+            raise translate(error, operation="dynamodb:GetItem", task_id=task_id) from error
+        if not item:
+            return None
+        return Registration(
+            holder=_s(item, c.REG_HOLDER) or "",
+            sequence=int(item.get(c.REG_SEQUENCE, {}).get("N", "0")),
+            watch=_json(item, c.REG_WATCH),
+            pending=_json(item, c.REG_PENDING),
+            pending_watch=_json(item, c.REG_PENDING_WATCH),
+            error_code=_s(item, c.REG_ERROR_CODE),
+        )
+
+    def claim(self, task_id: str, *, me: str, previous: str | None, watch: dict[str, Any]) -> bool:
+        """Make ``me`` the holder if ``previous`` still is (None: if nobody is). False: someone else won."""
+        try:
+            if previous is None:
+                self.dynamodb.put_item(
+                    TableName=self.table,
+                    Item={**task_key(task_id, c.REGISTRY_ITEM), c.REG_HOLDER: {"S": me},
+                          c.REG_SEQUENCE: {"N": str(watch.get("sequence", 0))}, c.REG_WATCH: {"S": json.dumps(watch)}},
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            else:
+                self.dynamodb.update_item(
+                    TableName=self.table,
+                    Key=task_key(task_id, c.REGISTRY_ITEM),
+                    UpdateExpression="SET #holder = :me REMOVE #error",
+                    ConditionExpression="#holder = :previous",
+                    ExpressionAttributeNames={"#holder": c.REG_HOLDER, "#error": c.REG_ERROR_CODE},
+                    ExpressionAttributeValues={":me": {"S": me}, ":previous": {"S": previous}},
+                )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise translate(error, operation="dynamodb:PutItem", task_id=task_id) from error
+        return True
+
+    def holder_status(self, execution_arn: str) -> HolderStatus:
+        return describe_execution(self.sfn, execution_arn, "*")
+
+
+def describe_execution(sfn: Any, execution_arn: str, task_id: str) -> HolderStatus:
+    try:
+        described = sfn.describe_execution(executionArn=execution_arn)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            return HolderStatus("MISSING", None, None)
+        raise translate(error, operation="states:DescribeExecution", task_id=task_id) from error
+    return HolderStatus(described["status"], described.get("error"), _loads(described.get("output")),
+                        _loads(described.get("input")))
+
+
+def ended_with_outcome(status: HolderStatus) -> bool:
+    """Did this execution end having delivered its task's outcome (or a final watch error)?"""
+    if status.status == "SUCCEEDED":
+        state = (status.output or {}).get("status", {}).get("state") if isinstance(status.output, dict) else None
+        return state in c.TERMINAL_STATES
+    return status.status == "FAILED" and status.error in (c.TASK_FAILED_ERROR, *c.FINAL_WATCH_ERRORS)
+
+
+def handed_over_to(status: HolderStatus) -> str | None:
+    """The successor's name when this execution ended by handing over."""
+    if status.status != "SUCCEEDED" or not isinstance(status.output, dict):
+        return None
+    name = status.output.get("status", {}).get("nextExecutionName")
+    return name if isinstance(name, str) and status.output["status"].get("handOver") else None
+
+
+def _s(item: dict[str, Any], name: str) -> str | None:
+    value = item.get(name, {}).get("S")
+    return value if isinstance(value, str) else None
+
+
+def _json(item: dict[str, Any], name: str) -> Any:
+    return _loads(_s(item, name))
+
+
+def _loads(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None

@@ -1,0 +1,98 @@
+"""The validate step's claim on the watch registry: start, hand over, or resume.
+
+* A first start registers the execution (nobody else may hold the task).
+* A hand-over is accepted only from the registered holder, named as this
+  execution's predecessor, with the registered sequence and last state.
+* A start while the registered holder is dead (it ended without its task's
+  outcome) resumes: the watch state and ``sequence`` come from the registry,
+  and a change recorded but never confirmed delivered is published first,
+  under its original ``eventId``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from conversion_watch import contract as c
+from conversion_watch.errors import InvalidInput
+from conversion_watch.models import Watch, WatchRequest
+from conversion_watch.naming import Lineage
+from conversion_watch.registry import Registry, ended_with_outcome
+from conversion_watch.settings import Settings
+
+
+def take_over(
+    request: WatchRequest, watch: Watch, lineage: Lineage, *, me: str, registry: Registry, settings: Settings,
+    now: datetime,
+) -> dict[str, Any]:
+    """The validate step's result (``watch`` + ``status``); raises ``InvalidInput`` when the claim is refused."""
+    current = registry.read(request.taskId)
+    if request.continuation is not None:
+        return _continue(request, watch, me=me, registry=registry, current_holder=current)
+    dump = watch.model_dump(mode="json")
+    if current is None:
+        if not registry.claim(request.taskId, me=me, previous=None, watch=dump):
+            raise InvalidInput(f"another execution registered as the watch of {request.taskId} first")
+        return {"watch": dump, "status": {"outcome": "VALID"}}
+    if current.holder != me:
+        holder = registry.holder_status(current.holder)
+        name = current.holder.rsplit(":", 1)[-1]
+        if holder.status == "RUNNING":
+            raise InvalidInput(f"{request.taskId} is already watched by execution {name!r}")
+        finished = current.error_code in c.FINAL_WATCH_ERRORS or (
+            current.undelivered is None and ((current.watch or {}).get("last") or {}).get("state") in c.TERMINAL_STATES
+        )
+        if finished or ended_with_outcome(holder):
+            raise InvalidInput(f"the watch of {request.taskId} already ended with its outcome (execution {name!r})")
+        if not registry.claim(request.taskId, me=me, previous=current.holder, watch=dump):
+            raise InvalidInput(f"another execution resumed the watch of {request.taskId} first")
+    return _resumed(current.pending_watch if current.undelivered else current.watch, current.sequence,
+                    current.undelivered, watch, lineage, settings=settings, now=now)
+
+
+def _continue(
+    request: WatchRequest, watch: Watch, *, me: str, registry: Registry, current_holder: Any
+) -> dict[str, Any]:
+    started_by = request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID
+    carried = request.continuation
+    assert carried is not None
+    if current_holder is not None and current_holder.holder == me:  # this step retried after its claim
+        return {"watch": watch.model_dump(mode="json"), "status": {"outcome": "VALID"}}
+    if current_holder is None or current_holder.holder != started_by:
+        raise InvalidInput("continuation refused: its starter is not the execution registered as the task's watch")
+    registered_last = ((current_holder.watch or {}).get("last") or {}).get("state")
+    carried_last = carried.last.state if carried.last else None
+    if carried.sequence != current_holder.sequence or carried_last != registered_last:
+        raise InvalidInput(
+            f"continuation refused: it carries sequence {carried.sequence} / last state {carried_last}, the registry "
+            f"{current_holder.sequence} / {registered_last}"
+        )
+    if not registry.claim(request.taskId, me=me, previous=started_by, watch=watch.model_dump(mode="json")):
+        raise InvalidInput("continuation refused: another execution took the watch over first")
+    return {"watch": watch.model_dump(mode="json"), "status": {"outcome": "VALID"}}
+
+
+def _resumed(
+    registered: dict[str, Any] | None, delivered: int, undelivered: dict[str, Any] | None, fresh: Watch,
+    lineage: Lineage, *, settings: Settings, now: datetime,
+) -> dict[str, Any]:
+    base = Watch.model_validate(registered) if registered else fresh
+    watch = base.model_copy(update={
+        "restart": lineage.restart, "generation": lineage.generation, "generationPolls": 0,
+        "sequence": max(base.sequence, delivered),
+    })
+    dump = watch.model_dump(mode="json")
+    if undelivered is None:
+        return {"watch": dump, "status": {"outcome": "VALID", "resumed": True}}
+    # Publish the change that was recorded but never confirmed, as the poll step would have.
+    return {"watch": dump, "status": {
+        "outcome": "OBSERVED",
+        "state": undelivered.get("state"),
+        "terminal": bool(undelivered.get("terminal")),
+        "changed": True,
+        "handOver": False,
+        "waitSeconds": settings.min_poll_seconds,
+        "summary": f"{watch.taskType} task {watch.taskId} is {undelivered.get('state')} (redelivered on resume)",
+        "detail": undelivered,
+    }}
