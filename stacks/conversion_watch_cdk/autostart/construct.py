@@ -75,7 +75,8 @@ class WatchAutoStart(Construct):
             MIN_SWEEP.to_seconds() <= sweep_interval.to_seconds() <= MAX_SWEEP.to_seconds()
         ):
             raise ValueError("sweep_interval must be between 1 minute and 1 day (or None to turn the sweeper off)")
-        make_function = partial(
+        self._state_machine = state_machine
+        self._make_function = partial(
             project_function,
             self,
             code=lambda_code(),
@@ -84,90 +85,93 @@ class WatchAutoStart(Construct):
             log_retention=log_retention,
             powertools_layer=powertools_layer,
         )
-
-        def function(construct_id: str, handler: str, description: str,
-                     environment: dict[str, str] | None = None) -> lambda_.Function:
-            created = make_function(construct_id, handler=handler, description=description)
-            for name, value in (environment or {}).items():
-                created.add_environment(name, value)
-            # Starting executions of the watcher, and looking at the one holding a watch name
-            # (is it watching the task?), is all either function may do in Step Functions.
-            state_machine.grant_start_execution(created)
-            state_machine.grant_execution(created, "states:DescribeExecution")
-            _acknowledge_executions_wildcard(created, state_machine)
-            return created
-
         self.starter: lambda_.Function | None = None
         self.api_call_rule: events.Rule | None = None
         self.failed_starts: sqs.Queue | None = None
         self.failed_starts_alarm: cloudwatch.Alarm | None = None
         if start_on_api_calls:
-            self.starter = function(
-                "StartFromApiCallFunction",
-                "conversion_watch.handlers.start_from_cloudtrail.handler",
-                "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
-                {ENV_WATCH_TABLE_NAME: watch_table.table_name} if watch_table is not None else None,
-            )
-            if watch_table is not None:
-                # Recording a cancel mark (a conditional put) is all it does with the table.
-                watch_table.grant(self.starter, "dynamodb:PutItem")
-            self.failed_starts = self._failed_starts_queue()
-            # EventBridge retries delivering the event; Lambda retries a failing
-            # invocation twice. What fails both lands in the queue (and its alarm),
-            # and the sweeper starts the watch on its next round anyway.
-            self.starter.configure_async_invoke(
-                retry_attempts=2, on_failure=lambda_destinations.SqsDestination(self.failed_starts)
-            )
-            self.api_call_rule = events.Rule(
-                self,
-                "ApiCallRule",
-                description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
-                event_pattern=api_call_pattern(include_cancels=watch_table is not None),
-                targets=[
-                    targets.LambdaFunction(
-                        self.starter,
-                        retry_attempts=4,
-                        max_event_age=Duration.hours(1),
-                        dead_letter_queue=self.failed_starts,
-                    )
-                ],
-            )
-            self.failed_starts_alarm = cloudwatch.Alarm(
-                self,
-                "FailedStartsAlarm",
-                metric=self.failed_starts.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-                threshold=1,
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=(
-                    "Conversion Watch: an API-call event could not start its watch (see the failed-starts queue); "
-                    "the sweeper starts it within one sweep interval."
-                ),
-            )
-            acknowledge_wildcards(self.starter, [XRAY_ACTIONS])
-
+            self._start_on_api_calls(watch_table)
         self.sweeper: lambda_.Function | None = None
         self.sweep_rule: events.Rule | None = None
         if sweep_interval is not None:
-            self.sweeper = function(
-                "SweepFunction",
-                "conversion_watch.handlers.sweep_tasks.handler",
-                "Conversion Watch: starts a watch for every running conversion task not yet watched",
-            )
-            grant_task_reads(self.sweeper, list_actions())
-            self.sweeper.add_to_role_policy(
-                iam.PolicyStatement(actions=["states:ListExecutions"], resources=[state_machine.state_machine_arn])
-            )
-            self.sweep_rule = events.Rule(
-                self,
-                "SweepSchedule",
-                description="Conversion Watch: periodic sweep for running conversion tasks without a watch",
-                schedule=events.Schedule.rate(sweep_interval),
-                # A missed sweep is not worth retrying: the next one does the same work.
-                targets=[targets.LambdaFunction(self.sweeper, retry_attempts=0)],
-            )
+            self._sweep_every(sweep_interval)
 
+    def _start_on_api_calls(self, watch_table: dynamodb.ITable | None) -> None:
+        """The CloudTrail rule -> the starter; what fails lands in an alarmed queue."""
+        self.starter = starter = self._function(
+            "StartFromApiCallFunction",
+            "conversion_watch.handlers.start_from_cloudtrail.handler",
+            "Conversion Watch: starts a watch when CloudTrail records a conversion task being created",
+            {ENV_WATCH_TABLE_NAME: watch_table.table_name} if watch_table is not None else None,
+        )
+        if watch_table is not None:
+            # Recording a cancel mark (a conditional put) is all it does with the table.
+            watch_table.grant(starter, "dynamodb:PutItem")
+        self.failed_starts = failed_starts = self._failed_starts_queue()
+        # EventBridge retries delivering the event; Lambda retries a failing
+        # invocation twice. What fails both lands in the queue (and its alarm),
+        # and the sweeper starts the watch on its next round anyway.
+        starter.configure_async_invoke(retry_attempts=2, on_failure=lambda_destinations.SqsDestination(failed_starts))
+        self.api_call_rule = events.Rule(
+            self,
+            "ApiCallRule",
+            description="Conversion Watch: a conversion task was created (CloudTrail) -> start its watch",
+            event_pattern=api_call_pattern(include_cancels=watch_table is not None),
+            targets=[
+                targets.LambdaFunction(
+                    starter, retry_attempts=4, max_event_age=Duration.hours(1), dead_letter_queue=failed_starts
+                )
+            ],
+        )
+        self.failed_starts_alarm = self._failed_starts_alarm(failed_starts)
+        acknowledge_wildcards(starter, [XRAY_ACTIONS])
+
+    def _sweep_every(self, sweep_interval: Duration) -> None:
+        """A schedule -> the sweeper: one paginated read per task kind, a start per unwatched task."""
+        self.sweeper = sweeper = self._function(
+            "SweepFunction",
+            "conversion_watch.handlers.sweep_tasks.handler",
+            "Conversion Watch: starts a watch for every running conversion task not yet watched",
+        )
+        grant_task_reads(sweeper, list_actions())
+        sweeper.add_to_role_policy(
+            iam.PolicyStatement(actions=["states:ListExecutions"], resources=[self._state_machine.state_machine_arn])
+        )
+        self.sweep_rule = events.Rule(
+            self,
+            "SweepSchedule",
+            description="Conversion Watch: periodic sweep for running conversion tasks without a watch",
+            schedule=events.Schedule.rate(sweep_interval),
+            # A missed sweep is not worth retrying: the next one does the same work.
+            targets=[targets.LambdaFunction(sweeper, retry_attempts=0)],
+        )
+
+    def _function(self, construct_id: str, handler: str, description: str,
+                  environment: dict[str, str] | None = None) -> lambda_.Function:
+        created: lambda_.Function = self._make_function(construct_id, handler=handler, description=description)
+        for name, value in (environment or {}).items():
+            created.add_environment(name, value)
+        # Starting executions of the watcher, and looking at the one holding a watch name
+        # (is it watching the task?), is all either function may do in Step Functions.
+        self._state_machine.grant_start_execution(created)
+        self._state_machine.grant_execution(created, "states:DescribeExecution")
+        _acknowledge_executions_wildcard(created, self._state_machine)
+        return created
+
+    def _failed_starts_alarm(self, queue: sqs.Queue) -> cloudwatch.Alarm:
+        return cloudwatch.Alarm(
+            self,
+            "FailedStartsAlarm",
+            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=(
+                "Conversion Watch: an API-call event could not start its watch (see the failed-starts queue); "
+                "the sweeper starts it within one sweep interval."
+            ),
+        )
 
     def _failed_starts_queue(self) -> sqs.Queue:
         queue = sqs.Queue(
@@ -185,7 +189,6 @@ class WatchAutoStart(Construct):
             )
         )
         return queue
-
 
 
 def _acknowledge_executions_wildcard(function: lambda_.Function, state_machine: sfn.IStateMachine) -> None:
