@@ -6,7 +6,7 @@ use each API's own wire names: EC2 (query API) answers ``ImportInstance`` /
 ``ImportSnapshot`` with ``importTaskId``, ``ExportImage`` with
 ``exportImageTaskId``, ``CreateInstanceExportTask`` with
 ``exportTask.exportTaskId`` (the VM Import/Export names are inferred from the
-query API, see docs/issue-13-task-kinds.md); License Manager (JSON API) answers
+query API, see docs/task-kinds.md); License Manager (JSON API) answers
 ``CreateLicenseConversionTaskForResource`` with ``LicenseConversionTaskId``.
 Each kind declares its calls (``conversion_watch.kinds``). Anything else is rejected with a reason, never a
 crash: CloudTrail omits ``responseElements`` for failed calls and may omit it

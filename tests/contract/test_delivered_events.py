@@ -21,7 +21,7 @@ from localrun.scenario import load
 from tests.contract.stack import ROOT
 
 DEMO = ROOT / "scenarios" / "demo.json"
-# The sample rule patterns docs/issue-11-outcomes.md shows (included from these very files).
+# The sample rule patterns docs/events.md shows (included from these very files).
 PATTERNS = ROOT / "docs" / "examples" / "rule-patterns"
 MOTO_ACCOUNT = "123456789012"
 ERRORS_SCENARIO = {
@@ -152,6 +152,6 @@ def test_every_watch_error_event_validates(delivered: list[dict[str, Any]]) -> N
 
 
 def test_the_outcomes_page_shows_the_tested_patterns_verbatim() -> None:
-    page = (ROOT / "docs" / "issue-11-outcomes.md").read_text()
+    page = (ROOT / "docs" / "events.md").read_text()
     for path in PATTERNS.glob("*.json"):
         assert f"```json\n{path.read_text().rstrip()}\n```" in page, path.name

@@ -104,7 +104,7 @@ def test_an_event_eventbridge_never_accepts_stops_the_watch_instead_of_skipping_
 
     assert report.events == []
     assert (report.executions[0].status, report.executions[0].error) == ("FAILED", "EventDeliveryFailed")
-    # The first attempt and the publish step's retries (an outage budget: docs/issue-10-reliability.md).
+    # The first attempt and the publish step's retries (an outage budget: docs/reliability.md).
     assert report.apiCalls["events:PutEvents"] == 1 + PUBLISH_RETRY_MAX_ATTEMPTS
     assert report.apiCalls["ec2:DescribeConversionTasks"] == 1  # no poll after the undeliverable change
 

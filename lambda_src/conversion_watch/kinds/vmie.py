@@ -4,7 +4,7 @@ listing, the ``Progress`` percent string, the snapshot, and the CloudTrail calls
 builds a kind from what differs; each kind's module declares only that.
 
 The VM Import/Export user guide and EC2 API reference pages each rule rests on are cited in
-docs/issue-13-task-kinds.md.
+docs/task-kinds.md.
 """
 
 from __future__ import annotations

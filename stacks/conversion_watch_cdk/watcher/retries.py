@@ -48,7 +48,7 @@ class RetryPolicy:
 
 
 # An EventBridge outage is ridden out, not just a blip: 50 attempts, the delay doubling from
-# 2 s to a 5 min cap, full jitter (docs/issue-10-reliability.md: about 1.8 h on average,
+# 2 s to a 5 min cap, full jitter (docs/reliability.md: about 1.8 h on average,
 # at least an hour but for odds below one in a million; one billed transition per attempt).
 PUBLISH_RETRY = RetryPolicy(
     interval_seconds=c.PUBLISH_RETRY_INTERVAL_SECONDS,
