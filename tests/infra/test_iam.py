@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 
-DESCRIBE_ACTIONS = {"ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask"}
+# The per-task reads and (for the shared snapshot's refresh, issue 14) the kinds' list reads.
+DESCRIBE_ACTIONS = {"ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask",
+                    "license-manager:ListLicenseConversionTasks"}
 XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
                 "xray:GetSamplingTargets"}
 # Step Functions logging to CloudWatch Logs (vended log delivery): these support no resource ARNs.
