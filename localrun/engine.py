@@ -31,7 +31,7 @@ from localrun import events as local_events
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
-from localrun.moto_fixes import faster_engine, step_functions_integration_casing
+from localrun.moto_fixes import execution_history, faster_engine, step_functions_integration_casing
 from localrun.report import (
     ExecutionReport,
     Report,
@@ -57,7 +57,8 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 STATE_MACHINE_NAME = "ConversionWatch-Watcher"
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-TRACKED_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask", "events:PutEvents")
+TRACKED_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask",
+                 "license-manager:ListLicenseConversionTasks", "events:PutEvents")
 # The Lambda runtime sets these; Powertools reads them. There is no X-Ray
 # daemon here, so tracing is off.
 LOCAL_RUNTIME_ENV = {
@@ -334,11 +335,7 @@ class _Run:
         for item in listed:
             arn = item["executionArn"]
             described = sfn.describe_execution(executionArn=arn)
-            history = [
-                event
-                for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
-                for event in page["events"]
-            ]
+            history = execution_history(arn, account=ACCOUNT, region=REGION)
             self.retry_attempts += retry_attempts(history)
             reports.append((arn, ExecutionReport(
                 name=described["name"],

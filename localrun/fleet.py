@@ -15,6 +15,9 @@ import argparse
 import json
 import random
 import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 EPOCH = "2026-01-05T09:00:00Z"
@@ -58,6 +61,71 @@ def build(count: int, *, hours: float = 2.0, seed: int = 14, buckets: bool = Fal
     if buckets:
         scenario["faults"] = {"seed": seed, "tokenBuckets": ACCOUNT_BUCKETS}
     return scenario
+
+
+@dataclass
+class FleetOutcome:
+    """What a fleet run did, per task: its terminal events, and how late each change was seen."""
+
+    watches: int
+    terminal_events: Counter[str]  # task id -> terminal State Change events published
+    watch_errors: Counter[str]  # task id -> Watch Error events
+    delays: list[float]  # seconds from each change (after a task's first observation) to its event
+    executions: int
+    transitions: int
+    invocations: int
+    api_calls: dict[str, int]
+    throttled: dict[str, int]  # API -> throttling answers
+    seconds: float  # simulated seconds the run lasted
+
+    @property
+    def lost(self) -> list[str]:
+        return sorted(task for task, count in self.terminal_events.items() if count == 0)
+
+    @property
+    def doubled(self) -> list[str]:
+        return sorted(task for task, count in self.terminal_events.items() if count > 1)
+
+    def calls_per_second(self, service: str) -> float:
+        calls = sum(n for api, n in self.api_calls.items() if api.startswith(f"{service}:"))
+        return calls / self.seconds if self.seconds else 0.0
+
+
+def outcome(scenario: dict[str, Any], report: Any) -> FleetOutcome:
+    """Judge a fleet run (``report``: ``localrun.report.Report``) against its scenario."""
+    epoch = datetime.fromisoformat(scenario["epoch"].replace("Z", "+00:00"))
+    timelines = {task["taskId"]: task["timeline"] for task in scenario["tasks"]}
+    terminal: Counter[str] = Counter(dict.fromkeys(timelines, 0))
+    errors: Counter[str] = Counter()
+    seen_once: set[str] = set()
+    delays: list[float] = []
+    for event in sorted(report.events, key=lambda e: e["detail"].get("observedAt", "")):
+        detail = event["detail"]
+        task_id = detail.get("taskId")
+        if event["detail-type"] != "Conversion Task State Change":
+            errors[task_id] += 1
+            continue
+        if detail.get("terminal"):
+            terminal[task_id] += 1
+        if task_id in seen_once:
+            happened = next(e["at"] for e in timelines[task_id] if e["state"] == detail["serviceState"])
+            observed = datetime.fromisoformat(detail["observedAt"].replace("Z", "+00:00"))
+            delays.append((observed - epoch).total_seconds() - happened)
+        seen_once.add(task_id)
+    throttled = {key.rsplit(":", 1)[0]: n for key, n in report.faults.items()
+                 if key.endswith(("RequestLimitExceeded", "RateLimitExceededException"))}
+    return FleetOutcome(
+        watches=len(scenario["watches"]),
+        terminal_events=terminal,
+        watch_errors=errors,
+        delays=delays,
+        executions=len(report.executions),
+        transitions=sum(e.stateTransitions for e in report.executions),
+        invocations=sum(e.lambdaInvocations for e in report.executions),
+        api_calls={k: v for k, v in report.apiCalls.items() if v},
+        throttled=throttled,
+        seconds=report.simulatedSeconds,
+    )
 
 
 def _pick(draws: random.Random) -> tuple[float, str, str, tuple[str, ...]]:
