@@ -143,5 +143,5 @@ def execution_history(execution_arn: str, *, account: str, region: str) -> list[
     histories through the API took a third of a fleet run)."""
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-    execution = stepfunctions_parser_backends[account][region].describe_execution(execution_arn=execution_arn)
-    return list(execution.to_history_output()["events"])
+    backend: Any = stepfunctions_parser_backends[account][region]
+    return list(backend.describe_execution(execution_arn=execution_arn).to_history_output()["events"])
