@@ -61,6 +61,7 @@ class Stats:
     hits: int = 0
     misses: int = 0
     refreshes: int = 0
+    partial: int = 0
     fallbacks: int = 0
 
 
@@ -124,10 +125,20 @@ class SnapshotStore:
     def build_parts(self, kind: TaskKind, list_client: Any) -> dict[int, Part]:
         refreshed_at = self.now()
         parts = {index: Part(refreshed_at=refreshed_at, tasks={}) for index in range(SNAPSHOT_PARTS)}
-        for raw in kind.list_tasks(list_client):
-            task_id = kind.raw_task_id(raw)
-            if task_id:
-                parts[part_of(task_id)].tasks[task_id] = raw
+        listed = 0
+        try:
+            for raw in kind.list_tasks(list_client):
+                task_id = kind.raw_task_id(raw)
+                if task_id:
+                    parts[part_of(task_id)].tasks[task_id] = raw
+                    listed += 1
+        except TransientError:
+            # Throttled after some pages: keep what was read. A task on a later page is simply
+            # missing, and a missing task is described on its own, so a fleet larger than one
+            # burst of pages degrades to per-task reads for the rest instead of for everyone.
+            if not listed:
+                raise
+            self.stats.partial += 1
         return parts
 
     def write_parts(self, task_type: str, parts: dict[int, Part]) -> None:

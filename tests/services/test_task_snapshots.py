@@ -133,3 +133,14 @@ def test_parts_are_stable_and_spread():
     assert all(part_of(i) == part_of(i) for i in ids)
     sizes = [sum(1 for i in ids if part_of(i) == n) for n in range(16)]
     assert min(sizes) > 60 and max(sizes) < 140
+
+
+def test_a_refresh_throttled_after_some_pages_keeps_them(install, table, clock):
+    # 250 running tasks = 3 pages (by id); each API's bucket has 2 tokens: the third page is throttled.
+    double = install([_license(i) for i in range(250)], faults={"tokenBuckets": {
+        "license-manager": {"capacity": 2, "refillPerSecond": 0.001}}})
+    clock.seconds = 5
+    for task_id in ("lct-fleet000000", "lct-fleet000199", "lct-fleet000210"):
+        assert describe_task("license-conversion", task_id).state == "IN_PROGRESS"
+    # Pages one and two serve their tasks; only the unread page's task is described on its own.
+    assert double.calls == {LIST: 3, GET: 1}
