@@ -42,6 +42,8 @@ PART = "PART#"
 # Compressed bytes per part above which the refresher refuses to write (DynamoDB's item limit is 400 KB).
 MAX_PART_BYTES = 350_000
 Clock = Callable[[], float]  # epoch seconds
+BATCH = 25  # BatchWriteItem's limit
+BATCH_ATTEMPTS = 3
 
 
 class SnapshotTooLarge(RuntimeError):
@@ -146,12 +148,21 @@ class SnapshotStore:
         too_big = [index for index, blob in encoded.items() if len(blob) > MAX_PART_BYTES]
         if too_big:
             raise SnapshotTooLarge(f"{task_type} snapshot part(s) {too_big} exceed {MAX_PART_BYTES} bytes")
+        requests = []
         for index, blob in encoded.items():
             item = snapshot_key(task_type, f"{PART}{index}")
             item["tasks"] = {"B": blob}
             item["refreshedAt"] = {"N": str(int(parts[index].refreshed_at * 1000))}
             item["count"] = {"N": str(len(parts[index].tasks))}
-            self.dynamodb.put_item(TableName=self.table, Item=item)
+            requests.append({"PutRequest": {"Item": item}})
+        # One request for all parts (at most 25 a batch). A part left unwritten after the retries
+        # stays as old as it was: polls that read it describe their task on their own.
+        for start in range(0, len(requests), BATCH):
+            pending: dict[str, Any] = {self.table: requests[start : start + BATCH]}
+            for _ in range(BATCH_ATTEMPTS):
+                pending = self.dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
 
     def _take_lease(self, task_type: str) -> bool:
         now = self.now()

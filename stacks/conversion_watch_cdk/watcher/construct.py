@@ -96,7 +96,9 @@ class ConversionWatcher(Construct):
             powertools_layer_arn=powertools_layer_arn,
         )
 
-        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+        # BatchWriteItem: the shared snapshot's parts in one request (conversion_watch.task_snapshots).
+        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                         "dynamodb:BatchWriteItem")
 
         self.log_group = logs.LogGroup(
             self, "StateMachineLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
