@@ -2,8 +2,10 @@
 
 import sys
 
-from bench import handler_cost, polling_cost
+from bench import fleet_cost, handler_cost, polling_cost
 
 polling_cost.main(sys.argv[1:])
 print()
 handler_cost.main()
+print()
+fleet_cost.main(sys.argv[1:])

@@ -31,7 +31,9 @@ class ClockStalled(RuntimeError):
 class _Sleeper:
     wake_at: float
     seq: int
-    woken: bool = field(default=False, compare=False)
+    # Each sleeper waits on its own event: one shared condition would wake every
+    # sleeping thread (a thousand in a fleet run) on every change, only to sleep again.
+    woken: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 class SimulatedClock:
@@ -114,9 +116,9 @@ class SimulatedClock:
             self._progress += 1
             self._cond.notify_all()
             self._advance_if_idle()
-            while not sleeper.woken:
-                self._cond.wait()
-            if guest:
+        sleeper.woken.wait()
+        if guest:
+            with self._cond:
                 self._live -= 1
                 self._advance_if_idle()
 
@@ -149,6 +151,6 @@ class SimulatedClock:
         self._progress += 1
         while self._sleepers and self._sleepers[0].wake_at <= self._seconds:
             sleeper = heapq.heappop(self._sleepers)
-            sleeper.woken = True
+            sleeper.woken.set()
             self._blocked -= 1
         self._cond.notify_all()

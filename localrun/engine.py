@@ -32,7 +32,7 @@ from localrun import events as local_events
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
-from localrun.moto_fixes import faster_engine, step_functions_integration_casing
+from localrun.moto_fixes import execution_history, faster_engine, step_functions_integration_casing
 from localrun.report import (
     ExecutionReport,
     Report,
@@ -58,8 +58,10 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 STATE_MACHINE_NAME = "ConversionWatch-Watcher"
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-# Every kind's per-task describe (from the registry of kinds) and PutEvents: reported even when 0.
-TRACKED_CALLS = (*sorted({k.describe_action for k in TASK_KINDS.values()}), "events:PutEvents")
+# Every kind's per-task describe and list read (from the registry of kinds) and PutEvents:
+# reported even when 0 (the shared snapshot's refreshes use the list reads).
+TRACKED_CALLS = (*sorted({a for k in TASK_KINDS.values() for a in (k.describe_action, k.list_action)}),
+                 "events:PutEvents")
 # The Lambda runtime sets these; Powertools reads them. There is no X-Ray
 # daemon here, so tracing is off.
 LOCAL_RUNTIME_ENV = {
@@ -352,11 +354,7 @@ class _Run:
         for item in listed:
             arn = item["executionArn"]
             described = sfn.describe_execution(executionArn=arn)
-            history = [
-                event
-                for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
-                for event in page["events"]
-            ]
+            history = execution_history(arn, account=ACCOUNT, region=REGION)
             self.retry_attempts += retry_attempts(history)
             reports.append((arn, ExecutionReport(
                 name=described["name"],

@@ -6,6 +6,11 @@ at most max(min, 10 % of the task's running time) later, and never later than
 ``max``. What the service tells us sharpens it: an EC2 import whose progress
 rate predicts completion sooner is polled at the predicted time, and a task
 is polled when its expiration time or the watch's deadline comes up.
+
+A poll reads the kind's shared snapshot (``task_snapshots``), at most the
+snapshot's maximum age old (``SNAPSHOT_MAX_AGE_SECONDS``, default 30 s), so the
+detection-delay bound is max(min, 10 % of elapsed), capped at ``max``, plus
+that maximum age.
 """
 
 from __future__ import annotations

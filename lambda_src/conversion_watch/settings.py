@@ -21,6 +21,8 @@ class Settings:
     polls_per_execution: int = c.DEFAULT_POLLS_PER_EXECUTION
     # A task created seconds ago may not be visible yet: "not found" only counts after this.
     not_found_grace_seconds: int = c.DEFAULT_NOT_FOUND_GRACE_SECONDS
+    # How old a shared task snapshot a poll may use (0: every poll describes its own task).
+    snapshot_max_age_seconds: int = c.DEFAULT_SNAPSHOT_MAX_AGE_SECONDS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -30,9 +32,12 @@ class Settings:
             default_max_watch_seconds=_int_env(c.ENV_DEFAULT_MAX_WATCH_SECONDS, cls.default_max_watch_seconds),
             polls_per_execution=_int_env(c.ENV_POLLS_PER_EXECUTION, cls.polls_per_execution),
             not_found_grace_seconds=_int_env(c.ENV_NOT_FOUND_GRACE_SECONDS, cls.not_found_grace_seconds),
+            snapshot_max_age_seconds=_int_env(c.ENV_SNAPSHOT_MAX_AGE_SECONDS, cls.snapshot_max_age_seconds),
         )
         if not 1 <= settings.min_poll_seconds <= settings.max_poll_seconds:
             raise ValueError(f"{c.ENV_MIN_POLL_SECONDS} must be >= 1 and <= {c.ENV_MAX_POLL_SECONDS}")
         if not 60 <= settings.default_max_watch_seconds <= c.ONE_YEAR_SECONDS:
             raise ValueError(f"{c.ENV_DEFAULT_MAX_WATCH_SECONDS} must be between 60 and one year")
+        if not 0 <= settings.snapshot_max_age_seconds <= c.MAX_SNAPSHOT_MAX_AGE_SECONDS:
+            raise ValueError(f"{c.ENV_SNAPSHOT_MAX_AGE_SECONDS} must be between 0 and {c.MAX_SNAPSHOT_MAX_AGE_SECONDS}")
         return settings

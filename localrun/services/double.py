@@ -23,7 +23,7 @@ from typing import Any
 from moto.core.utils import get_equivalent_url_in_aws_domain
 
 from localrun.services import ec2_operations, ec2_wire, license_service, license_wire
-from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault
+from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault, TokenBuckets
 from localrun.services.scenario import parse_tasks
 from localrun.services.shapes import ResponseShapeError, validate_error, validate_output
 
@@ -58,6 +58,7 @@ class ConversionTaskDouble:
         self._now = now
         self.faults = FaultPlan.parse(faults)
         self._injector = FaultInjector(self.faults)
+        self._buckets = TokenBuckets(self.faults, self.seconds_since_epoch)
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()  # "ec2:DescribeConversionTasks" -> requests received
         self.faults_injected: Counter[str] = Counter()  # "ec2:DescribeConversionTasks:RequestLimitExceeded" -> n
@@ -145,7 +146,7 @@ class ConversionTaskDouble:
 
     def _count_and_inject(self, service: str, operation: str) -> None:
         name = f"{service}:{operation}"
-        fault = self._injector.draw(service)
+        fault = self._buckets.take(service, operation) or self._injector.draw(service)
         with self._lock:
             self.calls[name] += 1
             if fault is not None:

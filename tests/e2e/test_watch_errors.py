@@ -84,12 +84,17 @@ def test_license_task_not_found_while_an_ec2_watch_goes_on() -> None:
     assert sequence(report, LICENSE_OK) == [(WATCH_ERROR, "TaskNotFound", None)]
 
 
+# Call counts per poll attempt are pinned with the shared snapshot off (one describe per poll);
+# tests/services/test_task_snapshots.py covers a throttled refresh falling back to the own describe.
+PER_TASK_POLLING = {"SNAPSHOT_MAX_AGE_SECONDS": "0"}
+
+
 def test_throttling_that_never_ends_exhausts_retries_on_the_simulated_clock() -> None:
     report = run_scenario({
         "tasks": [ec2_task(EC2_INSTANCE, (0, "active")), license_task(LICENSE_OK, (0, "IN_PROGRESS"))],
         "watches": [watch("ec2-conversion", EC2_INSTANCE), watch("license-conversion", LICENSE_OK)],
         "faults": {"seed": 7, "throttleRate": 1.0},
-    })
+    }, function_env_overrides=PER_TASK_POLLING)
 
     attempts = 1 + _poll_retry_attempts_for("Throttled")  # the state machine's Retry, as synthesized
     for task_id in (EC2_INSTANCE, LICENSE_OK):

@@ -12,9 +12,11 @@ from aws_cdk.assertions import Match
 
 from conversion_watch.kinds import TASK_KINDS
 
+# The per-task reads and (for the shared snapshot's refresh) the kinds' list reads.
 DESCRIBE_ACTIONS = {"ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask",
                     "ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks",
-                    "ec2:DescribeExportImageTasks", "ec2:DescribeExportTasks"}
+                    "ec2:DescribeExportImageTasks", "ec2:DescribeExportTasks",
+                    "license-manager:ListLicenseConversionTasks"}
 XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
                 "xray:GetSamplingTargets"}
 # Step Functions logging to CloudWatch Logs (vended log delivery): these support no resource ARNs.
@@ -55,7 +57,7 @@ def _wildcard_actions(statements) -> set[str]:
 
 
 def test_the_registry_of_kinds_names_exactly_these_describe_actions():
-    assert {k.describe_action for k in TASK_KINDS.values()} == DESCRIBE_ACTIONS
+    assert {a for k in TASK_KINDS.values() for a in (k.describe_action, k.list_action)} == DESCRIBE_ACTIONS
 
 
 def test_the_poll_function_may_describe_every_task_type_on_star_only(synthesized):

@@ -79,4 +79,5 @@ def test_functions_get_the_schedule_settings_the_handlers_read(synthesized):
     assert variables["MAX_POLL_SECONDS"] == str(defaults.max_poll_seconds)
     assert variables["DEFAULT_MAX_WATCH_SECONDS"] == str(defaults.default_max_watch_seconds)
     assert variables["POLLS_PER_EXECUTION"] == str(defaults.polls_per_execution)
+    assert variables["SNAPSHOT_MAX_AGE_SECONDS"] == str(defaults.snapshot_max_age_seconds) == "30"
     assert variables["POWERTOOLS_SERVICE_NAME"] == "conversion-watch"

@@ -10,7 +10,8 @@ from localrun.report import Report
 
 STATE_CHANGE = "Conversion Task State Change"
 WATCH_ERROR = "Conversion Task Watch Error"
-SERVICE_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask")
+SERVICE_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConversionTask",
+                 "license-manager:ListLicenseConversionTasks")  # the shared snapshot's refresh
 
 
 def service_calls(report: Report) -> int:

@@ -46,6 +46,8 @@ def _run(throttled_calls: int) -> Any:
             "watches": [{"at": 0, "input": {"taskType": "license-conversion", "taskId": TASK}}],
         },
         double_factory=double_factory,
+        # One describe per poll (the shared snapshot off), so the throttled calls are the poll's own.
+        function_env_overrides={"SNAPSHOT_MAX_AGE_SECONDS": "0"},
     )
 
 

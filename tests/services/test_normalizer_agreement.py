@@ -32,7 +32,9 @@ LICENSE_NORMALIZED = {"IN_PROGRESS": "IN_PROGRESS", "SUCCEEDED": "COMPLETED", "F
 
 @pytest.fixture(autouse=True)
 def _one_attempt(monkeypatch):
-    """The handlers' clients, built fresh, with no SDK retries: each fault surfaces once."""
+    """The handlers' clients, built fresh, with no SDK retries: each fault surfaces once; the
+    shared snapshot off, so every call is the per-task describe (test_task_snapshots covers it)."""
+    monkeypatch.setenv("SNAPSHOT_MAX_AGE_SECONDS", "0")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     aws_clients.reset()

@@ -41,7 +41,10 @@ def fake_clock() -> Iterator[FakeClock]:
 @pytest.fixture
 def watcher_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """The environment the stack gives the functions (defaults of the construct);
-    one SDK attempt so a simulated network failure does not back off for real."""
+    one SDK attempt so a simulated network failure does not back off for real. The shared
+    snapshot is off: these tests pin one describe call per poll (tests/services/test_task_snapshots.py
+    covers the snapshot-first read)."""
+    monkeypatch.setenv("SNAPSHOT_MAX_AGE_SECONDS", "0")
     monkeypatch.setenv("MIN_POLL_SECONDS", "30")
     monkeypatch.setenv("MAX_POLL_SECONDS", "300")
     monkeypatch.setenv("DEFAULT_MAX_WATCH_SECONDS", str(30 * 24 * 3600))

@@ -1,4 +1,4 @@
-"""Step "Poll Conversion Task": one describe call, one normalized status."""
+"""Step "Poll Conversion Task": the task's state (shared snapshot first, see describe.py), one normalized status."""
 
 from typing import Any
 

@@ -36,6 +36,11 @@ class ConversionWatcher(Construct):
         execution's input may ask for less or more, up to one year. Default: 30 days.
     :param polls_per_execution: polls before the watch hands over to a fresh
         execution, keeping each history far below 25,000 events. Default: 500.
+    :param snapshot_max_age: how old a shared snapshot of a kind's tasks a poll may
+        use. One paginated list call per kind and half this interval feeds every
+        watch, so the account's describe rate does not grow with the number of
+        watches; a change is seen at most this much later. ``Duration.seconds(0)``
+        describes every task on every poll. Default: 30 seconds (at most 15 minutes).
     :param log_retention: retention of the state machine's and functions' logs.
         Default: one month.
     :param powertools_layer_arn: a Powertools layer version ARN. Default: the
@@ -59,6 +64,7 @@ class ConversionWatcher(Construct):
         max_poll_interval: Duration | None = None,
         max_watch_time: Duration | None = None,
         polls_per_execution: int = c.DEFAULT_POLLS_PER_EXECUTION,
+        snapshot_max_age: Duration | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         powertools_layer_arn: str | None = None,
         restrict_event_source: bool = True,
@@ -67,6 +73,10 @@ class ConversionWatcher(Construct):
         min_poll_interval = min_poll_interval or Duration.seconds(c.DEFAULT_MIN_POLL_SECONDS)
         max_poll_interval = max_poll_interval or Duration.seconds(c.DEFAULT_MAX_POLL_SECONDS)
         max_watch_time = max_watch_time or Duration.days(c.DEFAULT_MAX_WATCH_DAYS)
+        if snapshot_max_age is None:
+            snapshot_max_age = Duration.seconds(c.DEFAULT_SNAPSHOT_MAX_AGE_SECONDS)
+        if not 0 <= snapshot_max_age.to_seconds() <= c.MAX_SNAPSHOT_MAX_AGE_SECONDS:
+            raise ValueError(f"snapshot_max_age must be between 0 and {c.MAX_SNAPSHOT_MAX_AGE_SECONDS} seconds")
         _check_props(
             event_source=event_source,
             min_poll_interval=min_poll_interval,
@@ -86,13 +96,16 @@ class ConversionWatcher(Construct):
                 c.ENV_MAX_POLL_SECONDS: str(int(max_poll_interval.to_seconds())),
                 c.ENV_DEFAULT_MAX_WATCH_SECONDS: str(int(max_watch_time.to_seconds())),
                 c.ENV_POLLS_PER_EXECUTION: str(polls_per_execution),
+                c.ENV_SNAPSHOT_MAX_AGE_SECONDS: str(int(snapshot_max_age.to_seconds())),
                 c.ENV_WATCH_TABLE_NAME: self.table.table_name,
             },
             log_retention=log_retention,
             powertools_layer_arn=powertools_layer_arn,
         )
 
-        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+        # BatchWriteItem: the shared snapshot's parts in one request (conversion_watch.task_snapshots).
+        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                         "dynamodb:BatchWriteItem")
         # The validate step claims the task's watch in the registry (conditional writes).
         self.table.grant(self.functions.validate, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from conversion_watch import contract
 from conversion_watch_cdk.lambda_asset import lambda_code
-from conversion_watch_cdk.task_permissions import describe_actions, grant_task_reads
+from conversion_watch_cdk.task_permissions import describe_actions, grant_task_reads, list_actions
 
 POWERTOOLS_PARAMETER = contract.POWERTOOLS_LAYER_PARAMETER
 
@@ -56,8 +56,9 @@ class WatcherFunctions(Construct):
             handler="conversion_watch.handlers.poll_task.handler",
             description="Conversion Watch: describes a conversion task once and normalizes its state",
         )
-        # The per-task reads of every kind in the registry (no resource-level permissions: "*").
-        grant_task_reads(self.poll, describe_actions())
+        # The per-task reads and the paginated list of every kind in the registry (the shared
+        # snapshot's refresh, conversion_watch.task_snapshots); no resource-level permissions: "*".
+        grant_task_reads(self.poll, sorted({*describe_actions(), *list_actions()}))
 
 
 def project_function(
