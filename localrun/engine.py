@@ -32,7 +32,9 @@ from localrun import events as local_events
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
-from localrun.moto_fixes import execution_history, faster_engine, step_functions_integration_casing
+from localrun.moto_patches import check_moto_version
+from localrun.moto_patches.engine import execution_history, faster_engine, step_functions_integration_casing
+from localrun.moto_patches.timewarp import simulated_time
 from localrun.report import (
     ExecutionReport,
     Report,
@@ -52,7 +54,6 @@ from localrun.template import (
     resolve,
     stack_spec,
 )
-from localrun.timewarp import simulated_time
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -115,6 +116,7 @@ def run_scenario(
         from localrun.autostart import scenario_actions  # the operators' part of the scenario
 
         actions = [*actions, *scenario_actions(scenario, template)]
+    check_moto_version()  # the patches below are written for one moto version
     spec = stack_spec(load_template(template))
     clock = SimulatedClock(scenario.epoch)
     run = _Run(spec, scenario, clock, actions)

@@ -65,8 +65,9 @@ class EventsTap:
 
     @contextlib.contextmanager
     def install(self) -> Iterator[None]:
-        from moto.events.models import EventsBackend
+        from localrun.moto_patches import targets
 
+        EventsBackend = targets.events_backend()
         original = EventsBackend.put_events
         tap = self
 

@@ -23,7 +23,8 @@ from unittest import mock
 
 from localrun import one_at_a_time
 from localrun.lambda_context import FakeLambdaContext
-from localrun.timewarp import current_execution_arn
+from localrun.moto_patches import targets
+from localrun.moto_patches.timewarp import current_execution_arn
 
 
 class HandlerNotFound(RuntimeError):
@@ -57,7 +58,7 @@ class HandlerRouter:
 
     @contextlib.contextmanager
     def install(self) -> Iterator[None]:
-        from moto.awslambda_simple.models import LambdaSimpleBackend
+        LambdaSimpleBackend = targets.lambda_simple_backend()
 
         router = self
 

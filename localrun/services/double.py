@@ -69,8 +69,9 @@ class ConversionTaskDouble:
 
     @contextmanager
     def install(self) -> Iterator[ConversionTaskDouble]:
-        from moto.core.models import botocore_stubber
+        from localrun.moto_patches import targets
 
+        botocore_stubber = targets.botocore_stubber()
         if not botocore_stubber.enabled:
             raise DoubleInstallError("start moto's mock_aws before installing the conversion-task double")
         with _INSTALL_LOCK:
