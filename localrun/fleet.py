@@ -23,7 +23,7 @@ from typing import Any
 EPOCH = "2026-01-05T09:00:00Z"
 START_SPREAD = 600
 # EC2's documented bucket for non-mutating actions; License Manager's is an assumption
-# (it publishes no rate quota): see docs/issue-14-fleet.md.
+# (it publishes no rate quota): see docs/service-double.md (the token buckets).
 ACCOUNT_BUCKETS: dict[str, dict[str, float]] = {
     "ec2": {"capacity": 100, "refillPerSecond": 20, "reservedShare": 0.5},
     "license-manager": {"capacity": 20, "refillPerSecond": 5, "reservedShare": 0.5},
