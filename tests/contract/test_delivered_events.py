@@ -35,9 +35,8 @@ ERRORS_SCENARIO = {
 }
 
 
-@pytest.fixture
-def delivered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Fills with the full envelopes as the engine drains the delivery queue."""
+def capture_delivered(patch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """A list that fills with the full envelopes as the engine drains the delivery queue."""
     captured: list[dict[str, Any]] = []
     drain = local_events.drain
 
@@ -46,8 +45,13 @@ def delivered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         captured.extend(events)
         return events
 
-    monkeypatch.setattr(local_events, "drain", spy)
+    patch.setattr(local_events, "drain", spy)
     return captured
+
+
+@pytest.fixture
+def delivered(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    return capture_delivered(monkeypatch)
 
 
 def run(scenario: Path | dict[str, Any], delivered: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -60,17 +64,8 @@ def run(scenario: Path | dict[str, Any], delivered: list[dict[str, Any]]) -> lis
 @pytest.fixture(scope="module")
 def demo_events() -> list[dict[str, Any]]:
     """The whole envelopes of one run of scenarios/demo.json (shared: the run takes ~30 s)."""
-    captured: list[dict[str, Any]] = []
-    drain = local_events.drain
-
-    def spy(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
-        events = drain(sqs_client, queue_url)
-        captured.extend(events)
-        return events
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(local_events, "drain", spy)
-        return run(DEMO, captured)
+        return run(DEMO, capture_delivered(patch))
 
 
 def test_every_demo_event_validates(demo_events: list[dict[str, Any]]) -> None:

@@ -42,12 +42,8 @@ def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
     order, each eventId delivered once, each change's previousState the state before it,
     exactly one terminal event (a terminal state change or a watch error), and it last."""
     problems = []
-    sequences = [d["sequence"] for d in details]
-    if sequences != list(range(1, len(details) + 1)):
-        problems.append(f"{task_id}: sequences {sequences}, expected 1..{len(details)}")
+    problems += numbering_problems(task_id, details)
     ids = [d["eventId"] for d in details]
-    if len(set(ids)) != len(ids):
-        problems.append(f"{task_id}: duplicated eventIds {sorted(i for i in ids if ids.count(i) > 1)}")
     if any(d["eventId"] != f"{task_id}#{d['sequence']}" and not _rejection(d) for d in details):
         problems.append(f"{task_id}: eventIds {ids} are not <taskId>#<sequence> (or <executionName>#rejected)")
     previous = None
@@ -66,6 +62,18 @@ def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+def numbering_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
+    """``sequence`` runs 1..N with no gap or repeat, and no ``eventId`` comes twice."""
+    problems = []
+    sequences = [d["sequence"] for d in details]
+    if sequences != list(range(1, len(details) + 1)):
+        problems.append(f"{task_id}: sequences {sequences}, expected 1..{len(details)}")
+    ids = [d["eventId"] for d in details]
+    if len(set(ids)) != len(ids):
+        problems.append(f"{task_id}: duplicated eventIds {sorted({i for i in ids if ids.count(i) > 1})}")
+    return problems
+
+
 def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome: str) -> list[str]:
     """Like ``chain_problems`` for a watch that may have been interrupted and resumed: watch
     errors of an interruption may sit inside the chain, but sequence 1..N holds across it,
@@ -74,12 +82,7 @@ def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome:
     (a mistyped start) and are left out."""
     problems = []
     details = [d for d in details if d.get("errorCode") != "InvalidInput"]
-    sequences = [d["sequence"] for d in details]
-    if sequences != list(range(1, len(details) + 1)):
-        problems.append(f"{task_id}: sequences {sequences}, expected 1..{len(details)}")
-    ids = [d["eventId"] for d in details]
-    if len(set(ids)) != len(ids):
-        problems.append(f"{task_id}: duplicated eventIds {sorted({i for i in ids if ids.count(i) > 1})}")
+    problems += numbering_problems(task_id, details)
     previous = None
     for detail in details:
         if detail["detail-type"] == STATE_CHANGE:
