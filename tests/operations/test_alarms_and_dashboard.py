@@ -118,6 +118,8 @@ def emitted_metrics(stdout: str) -> dict[str, set[tuple[tuple[str, str], ...]]]:
 @pytest.fixture
 def stubbed_ec2(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("WATCH_TABLE_NAME", "watch-table")
+    # The shared snapshot off: this test pins one describe call per poll (and one table read, the cancel mark).
+    monkeypatch.setenv("SNAPSHOT_MAX_AGE_SECONDS", "0")
     aws_clients.reset()
     with Stubber(aws_clients.client("ec2")) as stubber:
         yield stubber
