@@ -46,16 +46,7 @@ def chain_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]:
     ids = [d["eventId"] for d in details]
     if any(d["eventId"] != f"{task_id}#{d['sequence']}" and not _rejection(d) for d in details):
         problems.append(f"{task_id}: eventIds {ids} are not <taskId>#<sequence> (or <executionName>#rejected)")
-    previous = None
-    for detail in details:
-        if detail["detail-type"] == STATE_CHANGE:
-            if detail["previousState"] != previous:
-                problems.append(f"{task_id}: #{detail['sequence']} previousState {detail['previousState']} "
-                                f"after {previous}")
-            previous = detail["state"]
-        elif detail.get("lastKnownState") != previous:
-            problems.append(f"{task_id}: error #{detail['sequence']} lastKnownState {detail.get('lastKnownState')} "
-                            f"after {previous}")
+    problems += state_chain_problems(task_id, details, errors_know_the_last_state=True)
     ends = [d for d in details if d["detail-type"] == WATCH_ERROR or d.get("terminal")]
     if len(ends) != 1 or (details and ends[0] is not details[-1]):
         problems.append(f"{task_id}: {len(ends)} terminal/error events, expected exactly one, last")
@@ -74,6 +65,23 @@ def numbering_problems(task_id: str, details: list[dict[str, Any]]) -> list[str]
     return problems
 
 
+def state_chain_problems(task_id: str, details: list[dict[str, Any]], *, errors_know_the_last_state: bool) -> list[str]:
+    """Each change's ``previousState`` is the state before it; with ``errors_know_the_last_state``,
+    each watch error's ``lastKnownState`` is too."""
+    problems = []
+    previous = None
+    for detail in details:
+        if detail["detail-type"] == STATE_CHANGE:
+            if detail["previousState"] != previous:
+                problems.append(f"{task_id}: #{detail['sequence']} previousState {detail['previousState']} "
+                                f"after {previous}")
+            previous = detail["state"]
+        elif errors_know_the_last_state and detail.get("lastKnownState") != previous:
+            problems.append(f"{task_id}: error #{detail['sequence']} lastKnownState {detail.get('lastKnownState')} "
+                            f"after {previous}")
+    return problems
+
+
 def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome: str) -> list[str]:
     """Like ``chain_problems`` for a watch that may have been interrupted and resumed: watch
     errors of an interruption may sit inside the chain, but sequence 1..N holds across it,
@@ -83,13 +91,7 @@ def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome:
     problems = []
     details = [d for d in details if d.get("errorCode") != "InvalidInput"]
     problems += numbering_problems(task_id, details)
-    previous = None
-    for detail in details:
-        if detail["detail-type"] == STATE_CHANGE:
-            if detail["previousState"] != previous:
-                problems.append(f"{task_id}: #{detail['sequence']} previousState {detail['previousState']} "
-                                f"after {previous}")
-            previous = detail["state"]
+    problems += state_chain_problems(task_id, details, errors_know_the_last_state=False)
     terminals = [d for d in details if d["detail-type"] == STATE_CHANGE and d.get("terminal")]
     if len(terminals) != 1 or terminals[0] is not details[-1] or terminals[0]["state"] != outcome:
         problems.append(f"{task_id}: terminal events {[d['state'] for d in terminals]} "
