@@ -18,7 +18,7 @@ from conversion_watch.clock import timestamp
 from conversion_watch.contract import TABLE_PARTITION_KEY, TABLE_TTL_ATTRIBUTE
 from conversion_watch.errors import ServiceUnavailable, Throttled
 from conversion_watch.service_errors import translate
-from conversion_watch.watch_table import task_key
+from conversion_watch.watch_table import lost_the_condition, task_key
 
 CANCEL_ITEM = "CANCEL"
 # A cancelled task ends within minutes; the mark only has to outlive the next few polls
@@ -44,7 +44,7 @@ def record_cancel(
             ExpressionAttributeNames={"#pk": TABLE_PARTITION_KEY},
         )
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        if lost_the_condition(error):
             return False
         raise
     return True

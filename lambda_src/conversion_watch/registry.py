@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from conversion_watch import contract as c
 from conversion_watch.service_errors import translate
-from conversion_watch.watch_table import task_key
+from conversion_watch.watch_table import lost_the_condition, task_key
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Registry:
                     ExpressionAttributeValues={":me": {"S": me}, ":previous": {"S": previous}},
                 )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if lost_the_condition(error):
                 return False
             raise translate(error, operation="dynamodb:PutItem", task_id=task_id) from error
         return True

@@ -35,7 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from conversion_watch.contract import SNAPSHOT_LEASE_SECONDS, SNAPSHOT_PARTS
 from conversion_watch.errors import TransientError, WatchError
 from conversion_watch.kinds import TaskKind
-from conversion_watch.watch_table import snapshot_key
+from conversion_watch.watch_table import lost_the_condition, snapshot_key
 
 LEASE = "LEASE"
 PART = "PART#"
@@ -56,17 +56,6 @@ class Part:
     tasks: dict[str, dict[str, Any]]  # task id -> raw task as the list API returned it
 
 
-@dataclass
-class Stats:
-    """What this environment's snapshot reads did (logged as metrics by the handler)."""
-
-    hits: int = 0
-    misses: int = 0
-    refreshes: int = 0
-    partial: int = 0
-    fallbacks: int = 0
-
-
 def part_of(task_id: str, parts: int = SNAPSHOT_PARTS) -> int:
     """The part a task id hashes to (stable across processes, unlike ``hash``)."""
     return zlib.crc32(task_id.encode()) % parts
@@ -76,10 +65,9 @@ class SnapshotStore:
     """Reads and refreshes one table's snapshots; ``max_age`` seconds is the staleness bound."""
 
     def __init__(
-        self, *, dynamodb: Any, table: str, max_age: float, now: Clock = time.time, stats: Stats | None = None
+        self, *, dynamodb: Any, table: str, max_age: float, now: Clock = time.time
     ) -> None:
         self.dynamodb, self.table, self.max_age, self.now = dynamodb, table, max_age, now
-        self.stats = stats if stats is not None else Stats()
         # A lease never outlives the soft age, or a held lease would let parts age past the bound.
         self.lease_seconds = min(SNAPSHOT_LEASE_SECONDS, max_age / 2)
 
@@ -94,18 +82,11 @@ class SnapshotStore:
                 if refreshed is not None:
                     part = refreshed.get(part_of(task_id))
                 elif age is None or age > self.max_age:
-                    self.stats.fallbacks += 1
                     return None
         except (ClientError, BotoCoreError, WatchError, TransientError, SnapshotTooLarge):
             # The snapshot only saves calls: any trouble with it falls back to the task's own describe.
-            self.stats.fallbacks += 1
             return None
-        raw = part.tasks.get(task_id) if part else None
-        if raw is None:
-            self.stats.misses += 1
-        else:
-            self.stats.hits += 1
-        return raw
+        return part.tasks.get(task_id) if part else None
 
     def read_part(self, task_type: str, index: int) -> Part | None:
         item = self.dynamodb.get_item(TableName=self.table, Key=snapshot_key(task_type, f"{PART}{index}")).get("Item")
@@ -121,7 +102,6 @@ class SnapshotStore:
             return None
         parts = self.build_parts(kind, list_client)
         self.write_parts(kind.task_type, parts)
-        self.stats.refreshes += 1
         return parts
 
     def build_parts(self, kind: TaskKind, list_client: Any) -> dict[int, Part]:
@@ -140,7 +120,6 @@ class SnapshotStore:
             # burst of pages degrades to per-task reads for the rest instead of for everyone.
             if not listed:
                 raise
-            self.stats.partial += 1
         return parts
 
     def write_parts(self, task_type: str, parts: dict[int, Part]) -> None:
@@ -176,7 +155,7 @@ class SnapshotStore:
                                            ":now": {"N": str(now)}},
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if lost_the_condition(error):
                 return False
             raise
         return True

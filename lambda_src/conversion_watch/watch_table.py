@@ -23,6 +23,7 @@ from typing import Any
 from conversion_watch.contract import ENV_WATCH_TABLE_NAME, TABLE_PARTITION_KEY, TABLE_SORT_KEY
 
 TASK_PREFIX = "TASK#"
+CONDITION_FAILED = "ConditionalCheckFailedException"
 SNAPSHOT_PREFIX = "SNAPSHOT#"
 
 
@@ -44,3 +45,9 @@ def task_key(task_id: str, item: str) -> dict[str, Any]:
 
 def snapshot_key(task_type: str, item: str) -> dict[str, Any]:
     return key(f"{SNAPSHOT_PREFIX}{task_type}", item)
+
+
+def lost_the_condition(error: Exception) -> bool:
+    """A conditional write refused because its condition no longer held: another writer was first."""
+    response = getattr(error, "response", None) or {}
+    return bool(response.get("Error", {}).get("Code") == CONDITION_FAILED)

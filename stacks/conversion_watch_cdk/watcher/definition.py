@@ -21,6 +21,7 @@ from constructs import Construct
 
 from conversion_watch import contract as c
 from conversion_watch.contract import ACTIVE_STATES
+from conversion_watch.watch_table import TASK_PREFIX
 from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 from conversion_watch_cdk.watcher.failures import names_a_task, record_validation_failure, record_watch_failure
 from conversion_watch_cdk.watcher.retries import (
@@ -361,7 +362,7 @@ class WatchDefinition:
             table=self.table,
             key={
                 c.TABLE_PARTITION_KEY: tasks.DynamoAttributeValue.from_string(
-                    sfn.JsonPath.format("TASK#{}", sfn.JsonPath.string_at("$.watch.taskId"))
+                    sfn.JsonPath.format(TASK_PREFIX + "{}", sfn.JsonPath.string_at("$.watch.taskId"))
                 ),
                 c.TABLE_SORT_KEY: tasks.DynamoAttributeValue.from_string(c.REGISTRY_ITEM),
             },
