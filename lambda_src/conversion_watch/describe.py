@@ -16,10 +16,11 @@ from conversion_watch.snapshot import TaskSnapshot
 from conversion_watch.task_snapshots import SnapshotStore
 
 
-def describe_task(task_type: str, task_id: str) -> TaskSnapshot:
+def describe_task(task_type: str, task_id: str, settings: Settings | None = None) -> TaskSnapshot:
+    """``settings``: the poll step's own (read once per invocation); default: from the environment."""
     task_kind = kind(task_type)
     client = aws_clients.client(task_kind.service)
-    max_age = Settings.from_env().snapshot_max_age_seconds
+    max_age = (settings or Settings.from_env()).snapshot_max_age_seconds
     if max_age > 0:
         store = SnapshotStore(
             dynamodb=aws_clients.client("dynamodb"), table=watch_table.table_name(), max_age=max_age,

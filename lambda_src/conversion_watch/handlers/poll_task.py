@@ -1,5 +1,6 @@
 """Step "Poll Conversion Task": the task's state (shared snapshot first, see describe.py), one normalized status."""
 
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -29,8 +30,9 @@ def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     logger.thread_safe_append_keys(taskType=current.taskType, taskId=current.taskId)
     metrics.add_dimension(name="TaskType", value=current.taskType)
     metrics.add_metric(name="Polls", unit=MetricUnit.Count, value=1)
+    settings = Settings.from_env()
     result = watch.poll(
-        current, settings=Settings.from_env(), describe=traced_describe, now=clock.utc_now(),
+        current, settings=settings, describe=partial(traced_describe, settings=settings), now=clock.utc_now(),
         cancel_marked=cancel_marked,
     )
     status = result["status"]
@@ -52,5 +54,5 @@ def cancel_marked(task_id: str) -> bool:
 
 
 @tracer.capture_method(capture_response=False)
-def traced_describe(task_type: str, task_id: str) -> Any:
-    return describe_task(task_type, task_id)
+def traced_describe(task_type: str, task_id: str, *, settings: Settings) -> Any:
+    return describe_task(task_type, task_id, settings)
