@@ -35,7 +35,7 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 test: lint typecheck synth
-	$(PY) -m pytest -n auto --durations=15
+	$(PY) -m pytest -n auto --dist loadfile --durations=15
 
 bench: synth
 	$(PY) -m bench

@@ -230,12 +230,13 @@ class _Run:
             queue_url = local_events.create_delivery(
                 session.client("events"), sqs, bus_name=self.spec.event_bus_name, sources=event_sources(definition)
             )
+            tap.subscriber = local_events.QueueSubscriber(sqs, queue_url)
             role_arn = self._role(session, "ConversionWatchStateMachineRole", "states.amazonaws.com")
             state_machine_arn = sfn.create_state_machine(
                 name=STATE_MACHINE_NAME, definition=json.dumps(definition), roleArn=role_arn, type="STANDARD"
             )["stateMachineArn"]
             self._drive(sfn, state_machine_arn, real_timeout)
-            delivered = local_events.drain(sqs, queue_url)
+            delivered = tap.subscriber.receive()
             executions = self._executions(sfn, state_machine_arn, router)
         aws_clients.reset()
         shape_errors = getattr(double, "shape_errors", [])

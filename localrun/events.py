@@ -57,11 +57,16 @@ RULE_NAME = "conversion-watch-local-catch-all"
 
 
 class EventsTap:
-    def __init__(self, entry_fault: EntryFault | None = None) -> None:
+    """Counts ``PutEvents`` calls, fails entries through ``entry_fault``, and hands every
+    accepted batch to ``subscriber`` (the queue's consumer) as soon as it is delivered."""
+
+    def __init__(self, entry_fault: EntryFault | None = None, subscriber: QueueSubscriber | None = None) -> None:
         self.entry_fault = entry_fault
+        self.subscriber = subscriber
         self.put_events_calls = 0
         self.failed_entries = 0
         self._lock = threading.Lock()
+        self._delivery = threading.Lock()  # delivery and receipt in one step keep the delivery order
 
     @contextlib.contextmanager
     def install(self) -> Iterator[None]:
@@ -75,7 +80,10 @@ class EventsTap:
             with tap._lock:
                 tap.put_events_calls += 1
             faults = [tap.entry_fault(entry) if tap.entry_fault else None for entry in entries]
-            accepted = iter(original(backend, [e for e, f in zip(entries, faults, strict=True) if f is None]))
+            with tap._delivery:
+                accepted = iter(original(backend, [e for e, f in zip(entries, faults, strict=True) if f is None]))
+                if tap.subscriber is not None:
+                    tap.subscriber.receive()
             with tap._lock:
                 tap.failed_entries += sum(1 for f in faults if f is not None)
             return [fault if fault is not None else next(accepted) for fault in faults]
@@ -102,6 +110,23 @@ def create_delivery(events_client: Any, sqs_client: Any, *, bus_name: str, sourc
     return queue_url
 
 
+class QueueSubscriber:
+    """The test subscriber behind the catch-all rule: it receives events as they arrive, as a
+    real consumer would. (moto's SQS reads its queue's attributes by scanning every message on
+    each send and each receive, so a queue left to fill until the end made a fleet run quadratic.)"""
+
+    def __init__(self, sqs_client: Any, queue_url: str) -> None:
+        self.sqs_client, self.queue_url = sqs_client, queue_url
+        self.events: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def receive(self) -> list[dict[str, Any]]:
+        """Everything delivered so far, in delivery order."""
+        with self._lock:
+            self.events.extend(drain(self.sqs_client, self.queue_url))
+            return self.events
+
+
 def drain(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
     """Every delivered event, in delivery order, each checked against the committed schemas
     (every local run -- demo, soak, e2e, bench -- drains here, so a contract drift fails it)."""
@@ -119,3 +144,6 @@ def drain(sqs_client: Any, queue_url: str) -> list[dict[str, Any]]:
             event.setdefault("account", queue_url.rstrip("/").split("/")[-2])
             validate_event(event, event_source=str(event.get("source")))
             events.append(event)
+        # Received is consumed, as a subscriber does: a queue holding them would be scanned on every call.
+        sqs_client.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]} for index, message in enumerate(messages)])

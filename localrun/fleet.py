@@ -1,9 +1,10 @@
 """A fleet scenario: N concurrent watches of a realistic mix (issue 14).
 
 Mostly license type switches (a fleet-wide switch is the common mass operation),
-some instance and volume imports; a few tasks fail or are cancelled. Every task
-runs for 20 to 100 minutes within ``hours`` simulated hours and ends there, so
-each watch must publish exactly one terminal event. ``buckets=True`` adds the
+some instance and volume imports; a few tasks fail or are cancelled. Watches start
+over the first 10 minutes; every task runs for 20 minutes up to the end of the
+``hours`` window (less 2 minutes) and ends there, so each watch must publish
+exactly one terminal event. ``buckets=True`` adds the
 account's token buckets, half of each already taken by other tools.
 
 ``python -m localrun.fleet N [--hours H] [--buckets] > fleet.json`` writes one.
@@ -22,6 +23,7 @@ from typing import Any
 
 EPOCH = "2026-01-05T09:00:00Z"
 START_SPREAD = 600
+END_MARGIN = 120  # the last change falls 2 minutes before the window ends
 # EC2's documented bucket for non-mutating actions; License Manager's is an assumption
 # (it publishes no rate quota): see docs/service-double.md (the token buckets).
 ACCOUNT_BUCKETS: dict[str, dict[str, float]] = {
@@ -42,7 +44,7 @@ def build(count: int, *, hours: float = 2.0, seed: int = 14, buckets: bool = Fal
     draws = random.Random(seed)
     tasks: list[dict[str, Any]] = []
     watches: list[dict[str, Any]] = []
-    longest = min(100 * 60, int(hours * 3600) - START_SPREAD - 300)
+    longest = int(hours * 3600) - START_SPREAD - END_MARGIN
     for index in range(count):
         _, task_type, prefix, states = _pick(draws)
         task_id = f"{prefix}fleet{index:06d}"
@@ -77,6 +79,7 @@ class FleetOutcome:
     api_calls: dict[str, int]
     throttled: dict[str, int]  # API -> throttling answers
     seconds: float  # simulated seconds the run lasted
+    misreported: list[str]  # tasks whose terminal event is not the service state they ended in
 
     @property
     def lost(self) -> list[str]:
@@ -99,6 +102,7 @@ def outcome(scenario: dict[str, Any], report: Any) -> FleetOutcome:
     errors: Counter[str] = Counter()
     seen_once: set[str] = set()
     delays: list[float] = []
+    misreported: list[str] = []
     for event in sorted(report.events, key=lambda e: e["detail"].get("observedAt", "")):
         detail = event["detail"]
         task_id = detail.get("taskId")
@@ -107,6 +111,8 @@ def outcome(scenario: dict[str, Any], report: Any) -> FleetOutcome:
             continue
         if detail.get("terminal"):
             terminal[task_id] += 1
+            if detail["serviceState"] != timelines[task_id][-1]["state"]:
+                misreported.append(task_id)  # a failure must never look like a success, nor the reverse
         if task_id in seen_once:
             happened = next(e["at"] for e in timelines[task_id] if e["state"] == detail["serviceState"])
             observed = datetime.fromisoformat(detail["observedAt"].replace("Z", "+00:00"))
@@ -125,6 +131,7 @@ def outcome(scenario: dict[str, Any], report: Any) -> FleetOutcome:
         api_calls={k: v for k, v in report.apiCalls.items() if v},
         throttled=throttled,
         seconds=report.simulatedSeconds,
+        misreported=sorted(misreported),
     )
 
 

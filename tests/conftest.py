@@ -28,3 +28,19 @@ from localrun.lambda_context import FakeLambdaContext
 def lambda_context() -> FakeLambdaContext:
     """The fields Powertools reads (Powertools' own fake-context test pattern)."""
     return FakeLambdaContext()
+
+
+# The longest files first: `make test` runs `pytest -n auto --dist loadfile` (a file's tests share its
+# module fixtures, so each file runs on one worker), and a long file dealt out last would leave the
+# other worker idle at the end. The fleet soak is the longest, then files with slow-marked tests.
+LONGEST_FIRST = ("tests/reliability/test_fleet_soak.py",)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow_files = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return 0 if path in LONGEST_FIRST else 1 if path in slow_files else 2
+
+    items.sort(key=rank)

@@ -16,9 +16,7 @@ from botocore.exceptions import ClientError
 
 from conversion_watch.clock import timestamp
 from conversion_watch.contract import TABLE_PARTITION_KEY, TABLE_TTL_ATTRIBUTE
-from conversion_watch.errors import ServiceUnavailable, Throttled
-from conversion_watch.service_errors import translate
-from conversion_watch.watch_table import lost_the_condition, task_key
+from conversion_watch.watch_table import lost_the_condition, table_error, task_key
 
 CANCEL_ITEM = "CANCEL"
 # A cancelled task ends within minutes; the mark only has to outlive the next few polls
@@ -56,10 +54,5 @@ def cancel_marked(client: Any, table: str, task_id: str) -> bool:
         response = client.get_item(TableName=table, Key=task_key(task_id, CANCEL_ITEM), ConsistentRead=True,
                                    ProjectionExpression="#pk", ExpressionAttributeNames={"#pk": TABLE_PARTITION_KEY})
     except Exception as error:
-        # Never a task error (the table's ResourceNotFoundException is not the task's): throttling
-        # stays Throttled, anything else is retried as ServiceUnavailable, then ends as a poll failure.
-        translated = translate(error, operation="dynamodb:GetItem (watch table)", task_id=task_id)
-        if isinstance(translated, Throttled):
-            raise translated from error
-        raise ServiceUnavailable(f"dynamodb:GetItem (watch table) failed: {error}") from error
+        raise table_error(error, operation="dynamodb:GetItem") from error
     return "Item" in response

@@ -7,6 +7,7 @@ calling :func:`set_source` once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
@@ -31,6 +32,20 @@ def set_source(source: Callable[[], datetime] | None) -> None:
     """Replace the clock (``None`` restores the system clock)."""
     global _source
     _source = source or _system_now
+
+
+_sleep: Callable[[float], None] = time.sleep
+
+
+def sleep(seconds: float) -> None:
+    """Wait inside an invocation (a paced snapshot refresh); simulated in the local engine."""
+    _sleep(seconds)
+
+
+def set_sleep(sleeper: Callable[[float], None] | None) -> None:
+    """Replace how :func:`sleep` waits (``None`` restores ``time.sleep``)."""
+    global _sleep
+    _sleep = sleeper or time.sleep
 
 
 def isoformat(moment: datetime) -> str:

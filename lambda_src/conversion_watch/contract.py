@@ -52,6 +52,7 @@ DEFAULT_SNAPSHOT_MAX_AGE_SECONDS = 30
 MAX_SNAPSHOT_MAX_AGE_SECONDS = 900
 SNAPSHOT_PARTS = 16  # parts per kind (task id hashed to a part): each stays far below 400 KB
 SNAPSHOT_LEASE_SECONDS = 20  # how long a refresher holds a kind's lease (at most half the maximum age)
+SNAPSHOT_PACE_SECONDS = 12  # the longest a refresh waits out throttled pages (at most 3/4 of the lease)
 DEFAULT_SWEEP_MINUTES = 15
 DEFAULT_ARCHIVE_RETENTION_DAYS = 30
 MAX_WATCH_DAYS = 365  # Standard workflows' own ceiling

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from conversion_watch import contract as c
 from conversion_watch.service_errors import translate
-from conversion_watch.watch_table import lost_the_condition, task_key
+from conversion_watch.watch_table import lost_the_condition, table_error, task_key
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Registry:
                 TableName=self.table, Key=task_key(task_id, c.REGISTRY_ITEM), ConsistentRead=True
             ).get("Item")
         except ClientError as error:
-            raise translate(error, operation="dynamodb:GetItem", task_id=task_id) from error
+            raise table_error(error, operation="dynamodb:GetItem") from error
         if not item:
             return None
         return Registration(
@@ -91,7 +91,7 @@ class Registry:
         except ClientError as error:
             if lost_the_condition(error):
                 return False
-            raise translate(error, operation="dynamodb:PutItem", task_id=task_id) from error
+            raise table_error(error, operation="dynamodb:PutItem") from error
         return True
 
     def holder_status(self, execution_arn: str) -> HolderStatus:

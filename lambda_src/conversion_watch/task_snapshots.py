@@ -32,9 +32,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conversion_watch.contract import SNAPSHOT_LEASE_SECONDS, SNAPSHOT_PARTS
+from conversion_watch import clock
+from conversion_watch.contract import SNAPSHOT_LEASE_SECONDS, SNAPSHOT_PACE_SECONDS, SNAPSHOT_PARTS
 from conversion_watch.errors import TransientError, WatchError
 from conversion_watch.kinds import TaskKind
+from conversion_watch.paced_client import PacedClient
 from conversion_watch.watch_table import lost_the_condition, snapshot_key
 
 LEASE = "LEASE"
@@ -44,6 +46,7 @@ MAX_PART_BYTES = 350_000
 Clock = Callable[[], float]  # epoch seconds
 BATCH = 25  # BatchWriteItem's limit
 BATCH_ATTEMPTS = 3
+READ_NAMES = {"#tasks": "tasks", "#refreshed": "refreshedAt"}  # a poll reads only what it uses
 
 
 class SnapshotTooLarge(RuntimeError):
@@ -65,11 +68,14 @@ class SnapshotStore:
     """Reads and refreshes one table's snapshots; ``max_age`` seconds is the staleness bound."""
 
     def __init__(
-        self, *, dynamodb: Any, table: str, max_age: float, now: Clock = time.time
+        self, *, dynamodb: Any, table: str, max_age: float, now: Clock = time.time,
+        sleep: Callable[[float], None] = clock.sleep,
     ) -> None:
-        self.dynamodb, self.table, self.max_age, self.now = dynamodb, table, max_age, now
+        self.dynamodb, self.table, self.max_age, self.now, self.sleep = dynamodb, table, max_age, now, sleep
         # A lease never outlives the soft age, or a held lease would let parts age past the bound.
         self.lease_seconds = min(SNAPSHOT_LEASE_SECONDS, max_age / 2)
+        # Throttled pages are waited out for at most 3/4 of the lease: the rest is for writing the parts.
+        self.pace_seconds = min(SNAPSHOT_PACE_SECONDS, self.lease_seconds * 0.75)
 
     # -- the poll's read ---------------------------------------------------------------------
     def lookup(self, kind: TaskKind, task_id: str, list_client: Any) -> dict[str, Any] | None:
@@ -89,7 +95,10 @@ class SnapshotStore:
         return part.tasks.get(task_id) if part else None
 
     def read_part(self, task_type: str, index: int) -> Part | None:
-        item = self.dynamodb.get_item(TableName=self.table, Key=snapshot_key(task_type, f"{PART}{index}")).get("Item")
+        item = self.dynamodb.get_item(
+            TableName=self.table, Key=snapshot_key(task_type, f"{PART}{index}"),
+            ProjectionExpression="#tasks, #refreshed", ExpressionAttributeNames=READ_NAMES,
+        ).get("Item")
         if not item:
             return None
         tasks = json.loads(zlib.decompress(item["tasks"]["B"]))
@@ -108,16 +117,17 @@ class SnapshotStore:
         refreshed_at = self.now()
         parts = {index: Part(refreshed_at=refreshed_at, tasks={}) for index in range(SNAPSHOT_PARTS)}
         listed = 0
+        paced = PacedClient(list_client, deadline=refreshed_at + self.pace_seconds, now=self.now, sleep=self.sleep)
         try:
-            for raw in kind.list_tasks(list_client):
+            for raw in kind.list_tasks(paced):
                 task_id = kind.raw_task_id(raw)
                 if task_id:
                     parts[part_of(task_id)].tasks[task_id] = raw
                     listed += 1
         except TransientError:
-            # Throttled after some pages: keep what was read. A task on a later page is simply
-            # missing, and a missing task is described on its own, so a fleet larger than one
-            # burst of pages degrades to per-task reads for the rest instead of for everyone.
+            # Still throttled when the pacing budget ran out: keep what was read. A task on a later
+            # page is simply missing, and a missing task is described on its own, so a fleet larger
+            # than one refresh can read degrades to per-task reads for the rest, not for everyone.
             if not listed:
                 raise
         return parts

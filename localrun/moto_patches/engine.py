@@ -67,9 +67,10 @@ def step_functions_integration_casing() -> Iterator[None]:
 
 @contextlib.contextmanager
 def faster_engine() -> Iterator[None]:
-    """Three costs that dominate a long simulated watch, removed without changing behaviour:
+    """Costs that dominate a long simulated watch, removed without changing behaviour:
     moto builds a new boto3 client for every Task state (~45 ms each), re-parses
-    every JSONPath with a freshly generated parser (~3 ms each, several per state),
+    every JSONPath with a freshly generated parser (~3 ms each, several per state:
+    paths, ResultPath, and EventBridge's input paths for every delivered event),
     and parses the definition anew for every execution (~0.7 s; a watch hands over
     to a new execution every few hundred polls). Clients are reused for the run
     (botocore clients are thread-safe); parsed paths are cached (matching does not
@@ -78,13 +79,17 @@ def faster_engine() -> Iterator[None]:
     import importlib
     import sys
 
+    import jsonpath_ng
     import jsonpath_ng.ext
+    from moto.core import responses as moto_responses
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from moto.stepfunctions.parser.asl.utils import boto_client, json_path
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     original_client_for = boto_client.boto_client_for
     cached_parse = cache(jsonpath_ng.ext.parse)
+    cached_plain_parse = cache(jsonpath_ng.parse)
     clients: dict[tuple[str, str], Any] = {}
 
     def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
@@ -114,6 +119,12 @@ def faster_engine() -> Iterator[None]:
         for module in holders:
             stack.enter_context(mock.patch.object(module, "boto_client_for", client_for))
         stack.enter_context(mock.patch.object(json_path, "parse", cached_parse))
+        # Every API call lists its response class's methods with inspect.getmembers to find the action.
+        stack.enter_context(mock.patch.object(moto_responses, "method_names_from_class",
+                                              cache(moto_responses.method_names_from_class)))
+        stack.enter_context(mock.patch.object(result_path, "parse", cached_plain_parse))
+        # moto.events imports it inside the function that renders each target's input.
+        stack.enter_context(mock.patch.object(jsonpath_ng.ext, "parse", cached_parse))
         stack.enter_context(mock.patch.object(ExecutionWorker, "_get_evaluation_entrypoint", entrypoint))
         yield
 

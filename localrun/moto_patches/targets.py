@@ -12,6 +12,23 @@ def lambda_simple_backend() -> Any:
     return LambdaSimpleBackend
 
 
+def lambda_task_invoke() -> tuple[Any, str]:
+    """Where a ``lambda:invoke`` Task state calls Lambda (module, attribute): through a boto3
+    client, a full HTTP round trip into moto's Lambda API (replaced by localrun.lambdas)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    return lambda_eval_utils, "_invoke_lambda_function"
+
+
+def lambda_function(function_name: str, qualifier: str | None, region: str) -> Any:
+    """moto's function for a name or ARN (moto raises for an unknown one, as Lambda does)."""
+    from moto.awslambda_simple.models import lambda_simple_backends  # Lambda without Docker
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    account = function_name.split(":")[4] if function_name.startswith("arn:") else DEFAULT_ACCOUNT_ID
+    return lambda_simple_backends[account][region].get_function(function_name, qualifier)
+
+
 def botocore_stubber() -> Any:
     """moto's one ``before-send`` handler: every botocore request passes its ``process_request``."""
     from moto.core.models import botocore_stubber as stubber

@@ -3,7 +3,8 @@
 Hook points (all reverted on exit):
 * Wait states: ``WaitFunction._wait_interval`` sleeps on the clock.
 * Retry backoff: ``retrier_decl.time.sleep`` sleeps on the clock.
-* botocore's retry sleep in the handlers (``botocore.endpoint.time.sleep``).
+* botocore's retry sleep in the handlers (``botocore.endpoint.time.sleep``) and the
+  handlers' own waits (``conversion_watch.clock.sleep``: a paced snapshot refresh).
 * Executions: every ``ExecutionWorker`` thread is a clock participant from the
   moment it is started (also executions started by other executions through
   the ``states:startExecution`` integration), and its name is known to the
@@ -127,7 +128,7 @@ def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> It
     handler_time = _time_module(clock)
 
     def handler_sleep(seconds: float) -> None:
-        # botocore's retry backoff inside a handler: let other handlers run meanwhile.
+        # A wait inside a handler (botocore's retry backoff, a paced refresh): let other handlers run meanwhile.
         with one_at_a_time.released():
             clock.sleep(seconds)
 
@@ -152,4 +153,6 @@ def simulated_time(clock: SimulatedClock, *, on_execution_end: Any = None) -> It
             stack.enter_context(patch)
         watch_clock.set_source(clock.now)
         stack.callback(watch_clock.set_source, None)
+        watch_clock.set_sleep(handler_sleep)
+        stack.callback(watch_clock.set_sleep, None)
         yield

@@ -27,6 +27,10 @@ class ManualClock:
     def __call__(self) -> datetime:
         return EPOCH + timedelta(seconds=self.seconds)
 
+    def sleep(self, seconds: float) -> None:
+        """A wait inside the code under test moves the clock on."""
+        self.seconds += seconds
+
 
 @pytest.fixture
 def clock() -> ManualClock:

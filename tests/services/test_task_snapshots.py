@@ -43,8 +43,10 @@ def table(moto: None, clock, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("SNAPSHOT_MAX_AGE_SECONDS", str(MAX_AGE))
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     watch_clock.set_source(clock)
+    watch_clock.set_sleep(clock.sleep)
     yield TABLE
     watch_clock.set_source(None)
+    watch_clock.set_sleep(None)
 
 
 def test_many_polls_cost_one_list_call_per_refresh(install, table, clock):
@@ -135,12 +137,30 @@ def test_parts_are_stable_and_spread():
     assert min(sizes) > 60 and max(sizes) < 140
 
 
-def test_a_refresh_throttled_after_some_pages_keeps_them(install, table, clock):
-    # 250 running tasks = 3 pages (by id); each API's bucket has 2 tokens: the third page is throttled.
+def _poll_three_pages_of_tasks(install, clock, *, capacity: int, refill: float) -> tuple[Any, int]:
+    """250 running tasks = 3 list pages (by id), License Manager's bucket as given: polls of a task
+    on each page at +5 s. Returns the double and how many list calls were throttled."""
     double = install([_license(i) for i in range(250)], faults={"tokenBuckets": {
-        "license-manager": {"capacity": 2, "refillPerSecond": 0.001}}})
+        "license-manager": {"capacity": capacity, "refillPerSecond": refill}}})
     clock.seconds = 5
     for task_id in ("lct-fleet000000", "lct-fleet000199", "lct-fleet000210"):
         assert describe_task("license-conversion", task_id).state == "IN_PROGRESS"
+    return double, double.faults_injected.get(f"{LIST}:RateLimitExceededException", 0)
+
+
+def test_a_refresh_throttled_after_some_pages_keeps_them(install, table, clock):
+    # Two tokens and all but no refill: the third page is still throttled when the refresh's pacing budget runs out.
+    double, throttled = _poll_three_pages_of_tasks(install, clock, capacity=2, refill=0.001)
     # Pages one and two serve their tasks; only the unread page's task is described on its own.
-    assert double.calls == {LIST: 3, GET: 1}
+    assert double.calls == {LIST: 2 + throttled, GET: 1}  # the double counts throttled attempts too
+    # The third page was tried about once a second until the budget, min(12 s, 3/4 of the 15 s lease), ran out.
+    assert 7 <= throttled <= 23
+    assert 5 + 11.25 - 1.5 <= clock.seconds <= 5 + 11.25
+
+
+def test_a_refresh_waits_out_throttled_pages(install, table, clock):
+    # License Manager's RateLimitExceededException is not retried by botocore: the refresh waits
+    # about a second per throttled page and reads all three pages while the bucket refills.
+    double, throttled = _poll_three_pages_of_tasks(install, clock, capacity=1, refill=1)
+    assert throttled >= 1 and double.calls == {LIST: 3 + throttled}  # no task described on its own
+    assert clock.seconds < 5 + 11.25
