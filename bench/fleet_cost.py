@@ -87,10 +87,10 @@ def _refresh_write_units(result: fleet.FleetOutcome) -> float:
 
 def project_per_task(watches: int, measured: list[Row]) -> Row:
     """Per-task polling at a size not run here, from the largest measured per-task row that was
-    not throttled (its rates are the polls' own; a 100-watch run when there is none): every poll is one describe, so the call rates
-    grow linearly with the watches. What the free half of each bucket cannot serve is throttled,
-    each throttle one more retry (a transition and an invocation); whether the Retry policy's
-    attempts run out is not modelled (lost '?')."""
+    not throttled (its rates are the polls' own; a 100-watch run when there is none): every poll
+    is one describe, so the call rates grow linearly with the watches. What the free half of each
+    bucket cannot serve is throttled, each throttle one more retry (a transition and an
+    invocation); whether the Retry policy's attempts run out is not modelled (lost '?')."""
     calm = [r for r in measured if r.design == "per-task" and r.throttled == 0] or \
         [r for r in measured if r.design == "per-task"] or [measure(CALIBRATION_WATCHES, "per-task")]
     base = max(calm, key=lambda r: r.watches)
