@@ -58,11 +58,12 @@ RULE_NAME = "conversion-watch-local-catch-all"
 
 class EventsTap:
     """Counts ``PutEvents`` calls, fails entries through ``entry_fault``, and hands every
-    accepted batch to ``subscriber`` (the queue's consumer) as soon as it is delivered."""
+    accepted batch to ``subscriber`` (the queue's consumer, set once the queue exists) as soon
+    as it is delivered."""
 
-    def __init__(self, entry_fault: EntryFault | None = None, subscriber: QueueSubscriber | None = None) -> None:
+    def __init__(self, entry_fault: EntryFault | None = None) -> None:
         self.entry_fault = entry_fault
-        self.subscriber = subscriber
+        self.subscriber: QueueSubscriber | None = None
         self.put_events_calls = 0
         self.failed_entries = 0
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from conversion_watch.service_errors import THROTTLING_CODES
+from conversion_watch.service_errors import THROTTLING_CODES, error_code
 
 PACE_WAIT_SECONDS = (0.5, 1.5)  # uniform jitter around one refill second
 
@@ -33,7 +33,7 @@ class PacedClient:
     ) -> None:
         self._client, self._deadline, self._now, self._sleep = client, deadline, now, sleep
         self._draws = draws or random.Random()
-        self.waits = 0  # throttled calls waited out (for the refresh's log line)
+        self.waits = 0  # how many throttled calls this client waited out
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._client, name)
@@ -48,8 +48,7 @@ class PacedClient:
                     return attribute(**kwargs)
                 except ClientError as error:
                     wait = self._draws.uniform(*PACE_WAIT_SECONDS)
-                    if error.response.get("Error", {}).get("Code") not in THROTTLING_CODES or \
-                            self._now() + wait > self._deadline:
+                    if error_code(error) not in THROTTLING_CODES or self._now() + wait > self._deadline:
                         raise
                     self.waits += 1
                     self._sleep(wait)

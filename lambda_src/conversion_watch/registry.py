@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from conversion_watch import contract as c
-from conversion_watch.service_errors import translate
+from conversion_watch.service_errors import error_code, translate
 from conversion_watch.watch_table import lost_the_condition, table_error, task_key
 
 
@@ -102,7 +102,7 @@ def describe_execution(sfn: Any, execution_arn: str, task_id: str) -> HolderStat
     try:
         described = sfn.describe_execution(executionArn=execution_arn)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+        if error_code(error) == "ExecutionDoesNotExist":
             return HolderStatus("MISSING", None, None)
         raise translate(error, operation="states:DescribeExecution", task_id=task_id) from error
     return HolderStatus(described["status"], described.get("error"), _loads(described.get("output")),

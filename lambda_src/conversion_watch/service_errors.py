@@ -37,10 +37,16 @@ NOT_FOUND_CODES = frozenset(
 MALFORMED_CODES = frozenset({"InvalidConversionTaskId.Malformed", "InvalidExportTaskID.Malformed"})
 
 
+def error_code(error: Exception) -> str:
+    """The service's error code of a botocore ``ClientError`` (``""`` for anything else)."""
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code") or "")
+
+
 def translate(error: Exception, *, operation: str, task_id: str) -> Exception:
     """Map an SDK failure to a named watcher error (returned, for the caller to raise)."""
     if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
+        code = error_code(error)
         message = error.response.get("Error", {}).get("Message", "") or code
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if code in THROTTLING_CODES:

@@ -34,7 +34,7 @@ from conversion_watch.errors import InvalidInput
 from conversion_watch.kinds import TASK_KINDS, TASK_TYPES, kind_of_task_id
 from conversion_watch.naming import execution_arn_of, execution_name, task_id_of
 from conversion_watch.registry import HolderStatus, describe_execution, ended_with_outcome, handed_over_to
-from conversion_watch.service_errors import translate
+from conversion_watch.service_errors import error_code, translate
 
 START_OPERATION = "states:StartExecution"
 ALREADY_EXISTS = "ExecutionAlreadyExists"
@@ -115,7 +115,7 @@ def _try_start(sfn: Any, state_machine_arn: str, task: TaskRef, name: str) -> St
             stateMachineArn=state_machine_arn, name=name, input=watch_input(task.task_type, task.task_id)
         )
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == ALREADY_EXISTS:
+        if error_code(error) == ALREADY_EXISTS:
             return None
         raise translate(error, operation=START_OPERATION, task_id=task.task_id) from error
     return StartResult(task.task_type, task.task_id, name, "STARTED", response.get("executionArn"))

@@ -80,13 +80,14 @@ class SnapshotStore:
     # -- the poll's read ---------------------------------------------------------------------
     def lookup(self, kind: TaskKind, task_id: str, list_client: Any) -> dict[str, Any] | None:
         """The task's raw record from a fresh-enough snapshot, or ``None`` (then describe it)."""
+        index = part_of(task_id)
         try:
-            part = self.read_part(kind.task_type, part_of(task_id))
+            part = self.read_part(kind.task_type, index)
             age = self.now() - part.refreshed_at if part else None
             if age is None or age > self.max_age / 2:
                 refreshed = self.refresh_if_leased(kind, list_client)
                 if refreshed is not None:
-                    part = refreshed.get(part_of(task_id))
+                    part = refreshed.get(index)
                 elif age is None or age > self.max_age:
                     return None
         except (ClientError, BotoCoreError, WatchError, TransientError, SnapshotTooLarge):

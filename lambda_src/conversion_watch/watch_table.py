@@ -22,7 +22,7 @@ from typing import Any
 
 from conversion_watch.contract import ENV_WATCH_TABLE_NAME, TABLE_PARTITION_KEY, TABLE_SORT_KEY
 from conversion_watch.errors import ServiceUnavailable, Throttled, TransientError
-from conversion_watch.service_errors import THROTTLING_CODES
+from conversion_watch.service_errors import THROTTLING_CODES, error_code
 
 TASK_PREFIX = "TASK#"
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -51,16 +51,14 @@ def snapshot_key(task_type: str, item: str) -> dict[str, Any]:
 
 def lost_the_condition(error: Exception) -> bool:
     """A conditional write refused because its condition no longer held: another writer was first."""
-    response = getattr(error, "response", None) or {}
-    return bool(response.get("Error", {}).get("Code") == CONDITION_FAILED)
+    return error_code(error) == CONDITION_FAILED
 
 
 def table_error(error: Exception, *, operation: str) -> TransientError:
     """A failed watch-table call as a retryable watcher error, never a task's: the table's
     ``ResourceNotFoundException`` is not the task's ``TaskNotFound``. Throttling stays ``Throttled``;
     anything else is retried as ``ServiceUnavailable`` and ends, if it lasts, as a watch error."""
-    response = getattr(error, "response", None) or {}
-    code = response.get("Error", {}).get("Code")
+    code = error_code(error)
     if code in THROTTLING_CODES:
         return Throttled(f"{operation} (watch table) throttled ({code})")
     return ServiceUnavailable(f"{operation} (watch table) failed: {error}")

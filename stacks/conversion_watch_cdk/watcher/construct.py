@@ -75,14 +75,13 @@ class ConversionWatcher(Construct):
         max_watch_time = max_watch_time or Duration.days(c.DEFAULT_MAX_WATCH_DAYS)
         if snapshot_max_age is None:
             snapshot_max_age = Duration.seconds(c.DEFAULT_SNAPSHOT_MAX_AGE_SECONDS)
-        if not 0 <= snapshot_max_age.to_seconds() <= c.MAX_SNAPSHOT_MAX_AGE_SECONDS:
-            raise ValueError(f"snapshot_max_age must be between 0 and {c.MAX_SNAPSHOT_MAX_AGE_SECONDS} seconds")
         _check_props(
             event_source=event_source,
             min_poll_interval=min_poll_interval,
             max_poll_interval=max_poll_interval,
             max_watch_time=max_watch_time,
             polls_per_execution=polls_per_execution,
+            snapshot_max_age=snapshot_max_age,
         )
         self.event_bus = event_bus or events.EventBus(self, "EventBus", description="Conversion Watch events")
         self.event_source = event_source
@@ -257,6 +256,7 @@ def _check_props(
     max_poll_interval: Duration,
     max_watch_time: Duration,
     polls_per_execution: int,
+    snapshot_max_age: Duration,
 ) -> None:
     if not event_source or event_source.startswith("aws."):
         raise ValueError("event_source must be non-empty and must not start with 'aws.' (reserved by AWS)")
@@ -266,4 +266,6 @@ def _check_props(
         raise ValueError("max_watch_time must be between 1 minute and 365 days")
     if not 10 <= polls_per_execution <= 1000:
         raise ValueError("polls_per_execution must be between 10 and 1000 (history limit 25,000 events)")
+    if not 0 <= snapshot_max_age.to_seconds() <= c.MAX_SNAPSHOT_MAX_AGE_SECONDS:
+        raise ValueError(f"snapshot_max_age must be between 0 and {c.MAX_SNAPSHOT_MAX_AGE_SECONDS} seconds")
 
