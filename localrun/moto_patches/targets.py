@@ -41,3 +41,10 @@ def events_backend() -> Any:
     from moto.events.models import EventsBackend
 
     return EventsBackend
+
+
+def state_base() -> Any:
+    """The base class of every ASL state; its ``_eval_body`` runs one state (bench/engine_profile.py times it)."""
+    from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+
+    return CommonStateField
