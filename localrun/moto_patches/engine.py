@@ -86,6 +86,13 @@ def _parse_once(original: Any) -> Any:
     return parse
 
 
+@cache
+def _shared_loader(search_path_string: str | None = None) -> Any:
+    import botocore.loaders
+
+    return botocore.loaders.create_loader(search_path_string)
+
+
 _ATOMS = (str, int, float, bool, type(None))
 
 
@@ -130,11 +137,13 @@ def faster_engine() -> Iterator[None]:
     mutate them); parsed definitions are shared for the process, which moto's design
     allows: its components keep per-execution state in the execution's own ``env``;
     JSON documents are copied by ``json_copy``. botocore sanitizes the same
-    User-Agent parts on every request; the sanitized text is cached. A failing
+    User-Agent parts on every request; the sanitized text is cached. Every boto3
+    session loads the service models anew; one loader serves them for the process. A failing
     state's error log renders the whole component tree even when the log is off."""
     import importlib
     import sys
 
+    import botocore.session
     import botocore.useragent
     import jsonpath_ng
     import jsonpath_ng.ext
@@ -190,6 +199,10 @@ def faster_engine() -> Iterator[None]:
         stack.enter_context(mock.patch.object(
             botocore.useragent, "sanitize_user_agent_string_component",
             cache(botocore.useragent.sanitize_user_agent_string_component)))
+        # Every boto3 session (each run's, the handlers' after each reset, moto's per integration) reads and
+        # parses the same service models (EC2's is megabytes of JSON) and endpoints again: one loader, whose
+        # cache holds them, serves them all (botocore shares loaded models between a session's clients too).
+        stack.enter_context(mock.patch.object(botocore.session, "create_loader", _shared_loader))
         stack.enter_context(mock.patch.object(EvalComponent, "_log_failure_event_exception", log_failure))
         stack.enter_context(mock.patch.object(EvalComponent, "_log_exception", log_exception))
         yield
