@@ -19,9 +19,20 @@ os.environ.update(
 )
 
 
+from collections.abc import Iterator
+
 import pytest
 
 from localrun.lambda_context import FakeLambdaContext
+from localrun.moto_patches.engine import one_model_loader
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_model_loader() -> Iterator[None]:
+    """Every boto3 client of the session reads botocore's service models from one loader's cache,
+    instead of parsing them again for each new session (``aws_clients.reset()``, each run, each test)."""
+    with one_model_loader():
+        yield
 
 
 @pytest.fixture

@@ -93,6 +93,19 @@ def _shared_loader(search_path_string: str | None = None) -> Any:
     return botocore.loaders.create_loader(search_path_string)
 
 
+@contextlib.contextmanager
+def one_model_loader() -> Iterator[None]:
+    """Every boto3 session (each run's, the handlers' after each ``aws_clients.reset()``, moto's
+    per integration, each test's) reads and parses the same service models (EC2's is megabytes of
+    JSON) and endpoints again: one botocore loader, whose cache holds them, serves them all, as one
+    session's loader already serves all of that session's clients. tests/conftest.py installs it for
+    the test session."""
+    import botocore.session
+
+    with mock.patch.object(botocore.session, "create_loader", _shared_loader):
+        yield
+
+
 _ATOMS = (str, int, float, bool, type(None))
 
 
@@ -143,7 +156,6 @@ def faster_engine() -> Iterator[None]:
     import importlib
     import sys
 
-    import botocore.session
     import botocore.useragent
     import jsonpath_ng
     import jsonpath_ng.ext
@@ -199,10 +211,7 @@ def faster_engine() -> Iterator[None]:
         stack.enter_context(mock.patch.object(
             botocore.useragent, "sanitize_user_agent_string_component",
             cache(botocore.useragent.sanitize_user_agent_string_component)))
-        # Every boto3 session (each run's, the handlers' after each reset, moto's per integration) reads and
-        # parses the same service models (EC2's is megabytes of JSON) and endpoints again: one loader, whose
-        # cache holds them, serves them all (botocore shares loaded models between a session's clients too).
-        stack.enter_context(mock.patch.object(botocore.session, "create_loader", _shared_loader))
+        stack.enter_context(one_model_loader())
         stack.enter_context(mock.patch.object(EvalComponent, "_log_failure_event_exception", log_failure))
         stack.enter_context(mock.patch.object(EvalComponent, "_log_exception", log_exception))
         yield
