@@ -2,6 +2,7 @@
 
     python -m bench.engine_profile scenarios/demo.json
     python -m bench.engine_profile --fleet 100 [--hours 2] [--buckets] [--functions 30]
+    python -m bench.engine_profile bench/one_watch.json --repeat 10   # CPU per run_scenario
 
 Every thread of the run (one per execution) is measured with its own CPU clock
 (``time.thread_time``), so threads waiting on the GIL or on the simulated clock
@@ -136,12 +137,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--buckets", action="store_true")
     parser.add_argument("--functions", type=int, default=0, metavar="N",
                         help="also cProfile every thread and print the N functions with the most own time")
+    parser.add_argument("--repeat", type=int, default=0, metavar="N",
+                        help="instead: run the scenario N times after one warm-up run and print CPU per run "
+                             "(a small scenario's figure is the engine's fixed cost per run_scenario)")
     parser.add_argument("--dump", type=Path, metavar="FILE.prof",
                         help="with --functions: write the merged profile (pstats, snakeviz) here")
     args = parser.parse_args(argv)
 
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # as python -m localrun does
     scenario = _scenario(args)
+    if args.repeat:
+        run_scenario(scenario)  # imports, the definition's parse and other first-run costs
+        started_cpu = time.process_time()
+        for _ in range(args.repeat):
+            run_scenario(scenario)
+        print(f"{(time.process_time() - started_cpu) / args.repeat:.3f} s CPU per run ({args.repeat} runs)")
+        return 0
     parts = PartClock()
     profiles = ThreadProfiles()
     started_cpu, started_wall = time.process_time(), time.perf_counter()
