@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fleet", type=int, metavar="WATCHES", help="a localrun.fleet scenario of this many watches")
     parser.add_argument("--hours", type=float, default=2.0)
     parser.add_argument("--buckets", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a function environment variable for the run (as python -m localrun --set)")
     parser.add_argument("--functions", type=int, default=0, metavar="N",
                         help="also cProfile every thread and print the N functions with the most own time")
     parser.add_argument("--repeat", type=int, default=0, metavar="N",
@@ -146,18 +148,19 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # as python -m localrun does
     scenario = _scenario(args)
+    overrides = dict(item.split("=", 1) for item in args.set)
     if args.repeat:
-        run_scenario(scenario)  # imports, the definition's parse and other first-run costs
+        run_scenario(scenario, function_env_overrides=overrides)  # imports, the definition's parse, ...
         started_cpu = time.process_time()
         for _ in range(args.repeat):
-            run_scenario(scenario)
+            run_scenario(scenario, function_env_overrides=overrides)
         print(f"{(time.process_time() - started_cpu) / args.repeat:.3f} s CPU per run ({args.repeat} runs)")
         return 0
     parts = PartClock()
     profiles = ThreadProfiles()
     started_cpu, started_wall = time.process_time(), time.perf_counter()
     with parts.install(), profiles.install() if args.functions else contextlib.nullcontext():
-        report = run_scenario(scenario)
+        report = run_scenario(scenario, function_env_overrides=overrides, real_timeout=600)
     cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started_wall
 
     invocations = sum(execution.lambdaInvocations for execution in report.executions)
