@@ -86,11 +86,22 @@ def _parse_once(original: Any) -> Any:
     return parse
 
 
+class _SearchPaths(list[str]):
+    """A loader's search paths that take each path once: every boto3 session appends its own data
+    folder to its loader's list, which for a shared loader would grow by one per session."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
 @cache
 def _shared_loader(search_path_string: str | None = None) -> Any:
     import botocore.loaders
 
-    return botocore.loaders.create_loader(search_path_string)
+    loader = botocore.loaders.create_loader(search_path_string)
+    loader._search_paths = _SearchPaths(loader.search_paths)
+    return loader
 
 
 @contextlib.contextmanager
