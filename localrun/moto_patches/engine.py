@@ -117,6 +117,29 @@ def one_model_loader() -> Iterator[None]:
         yield
 
 
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """moto's ``Item.__init__`` builds the attributes one by one into a ``LimitedSizeDict``, which
+    sums the size of every attribute already there on each one (quadratic; the snapshot's parts
+    are written on every refresh). Each check is a prefix of the whole item's size, so when the
+    whole fits every check passes: check it once; an item too large takes moto's own path, and
+    raises where moto raises."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    converted = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in converted.items()) <= _ITEM_SIZE_LIMIT:
+        dict.update(self.attrs, converted)
+    else:
+        for key, value in converted.items():
+            self.attrs[key] = value
+
+
+_ITEM_SIZE_LIMIT = 405000  # LimitedSizeDict's limit in moto 5.2.5
+
+
 _ATOMS = (str, int, float, bool, type(None))
 
 
@@ -163,7 +186,8 @@ def faster_engine() -> Iterator[None]:
     JSON documents are copied by ``json_copy``. botocore sanitizes the same
     User-Agent parts on every request; the sanitized text is cached. Every boto3
     session loads the service models anew; one loader serves them for the process. A failing
-    state's error log renders the whole component tree even when the log is off."""
+    state's error log renders the whole component tree even when the log is off. moto's DynamoDB
+    sizes an item's attributes quadratically while building it (``_item_init``)."""
     import importlib
     import sys
 
@@ -171,6 +195,7 @@ def faster_engine() -> Iterator[None]:
     import jsonpath_ng
     import jsonpath_ng.ext
     from moto.core import responses as moto_responses
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.stepfunctions.parser.asl.component.common.path import result_path
     from moto.stepfunctions.parser.asl.component.eval_component import LOG as EVAL_LOG
     from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
@@ -223,6 +248,7 @@ def faster_engine() -> Iterator[None]:
             botocore.useragent, "sanitize_user_agent_string_component",
             cache(botocore.useragent.sanitize_user_agent_string_component)))
         stack.enter_context(one_model_loader())
+        stack.enter_context(mock.patch.object(Item, "__init__", _item_init))
         stack.enter_context(mock.patch.object(EvalComponent, "_log_failure_event_exception", log_failure))
         stack.enter_context(mock.patch.object(EvalComponent, "_log_exception", log_exception))
         yield
