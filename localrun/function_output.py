@@ -1,8 +1,10 @@
 """Where the handlers' output goes: in AWS, Lambda stdout (Powertools' JSON logs
 and EMF metrics) lands in CloudWatch Logs, not in the caller's terminal. Locally
-the handlers run in the executions' threads of this process, so ``sys.stdout``
-is swapped for a stream that sends those threads' writes to a function log
-(discarded by default) and everyone else's to the real stdout."""
+the handlers run in this process, so ``sys.stdout`` is swapped for a stream that
+sends their writes to a function log (discarded by default) and everyone else's
+to the real stdout. A handler runs either in an execution's thread (the state
+machine's steps) or inside ``running_a_function()`` (the starter and the sweeper,
+which the run's own thread invokes)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ class _RoutedStream(io.TextIOBase):
 
     def _target(self) -> TextIO:
         log = self._function_log
-        return self._terminal if log is None or threading.current_thread() is self._owner else log
+        in_run_thread = threading.current_thread() is self._owner and not getattr(_function, "running", False)
+        return self._terminal if log is None or in_run_thread else log
 
     def write(self, text: str) -> int:
         with self._lock:
@@ -37,6 +40,19 @@ class _RoutedStream(io.TextIOBase):
         """After the run: a logger that kept a reference to this stream writes to the terminal."""
         with self._lock:
             self._function_log = None
+
+
+_function = threading.local()
+
+
+@contextlib.contextmanager
+def running_a_function() -> Iterator[None]:
+    """A handler runs in this thread meanwhile: what it prints is the function's output."""
+    _function.running = True
+    try:
+        yield
+    finally:
+        _function.running = False
 
 
 class _Discard(io.TextIOBase):

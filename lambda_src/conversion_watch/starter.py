@@ -78,7 +78,8 @@ def check_task(task_type: str, task_id: str) -> TaskRef:
     if task_kind is None:
         raise InvalidInput(f"unknown task type {task_type!r} (expected one of {', '.join(TASK_TYPES)})")
     if not task_kind.matches(task_id):
-        raise InvalidInput(f"{task_id!r} is not a {task_type} task id (expected e.g. {task_kind.id_example})")
+        article = "an" if task_type[:1] in "aeiou" else "a"
+        raise InvalidInput(f"{task_id!r} is not {article} {task_type} task id (expected e.g. {task_kind.id_example})")
     return TaskRef(task_type=task_type, task_id=task_id)
 
 
