@@ -15,6 +15,8 @@ from conversion_watch.kinds import TASK_TYPES, ec2_conversion, license_conversio
 from localrun.services import vmie_scenario
 from localrun.services.shapes import enum_values
 from localrun.services.task_timeline import (
+    ENTRY_KEYS,
+    VMIE_ENTRY_KEYS,
     Entry,
     ScenarioError,
     Task,
@@ -104,6 +106,19 @@ _PARSERS: dict[str, Callable[[dict[str, Any], str], Task]] = {EC2: _parse_conver
                                                               LICENSE: _parse_conversion_task}
 
 
+def task_keys(task_type: str) -> frozenset[str]:
+    """The fields a scenario task of ``task_type`` may have (docs/service-double.md lists them per kind)."""
+    keys = {EC2: _EC2_KEYS, LICENSE: _LICENSE_KEYS}.get(task_type, vmie_scenario.KEYS)
+    return frozenset(keys)
+
+
+def entry_keys(task_type: str) -> frozenset[str]:
+    """The fields a timeline entry of a ``task_type`` task may have."""
+    if task_type == LICENSE:
+        return frozenset(ENTRY_KEYS - {"bytesConverted", "size"})  # License Manager reports no figures
+    return frozenset(ENTRY_KEYS if task_type in _PARSERS else VMIE_ENTRY_KEYS)
+
+
 def _check_license_task(raw: dict[str, Any], task_id: str, where: str) -> None:
     if not LICENSE_ID.match(task_id) or len(task_id) > LICENSE_ID_MAX:
         raise ScenarioError(f"{where}: a License Manager task id matches ^lct-[a-zA-Z0-9]* (max 50 characters)")
@@ -164,4 +179,4 @@ def _parse_volume(raw: Any, task_id: str, index: int, zone: str, where: str) -> 
 
 
 __all__ = ["DEFAULT_EXPIRES_AFTER", "EC2", "EC2_ID", "LICENSE", "LICENSE_ID", "LICENSE_ID_MAX", "TERMINAL", "Entry",
-           "ScenarioError", "Task", "Volume", "conversion_type", "parse_tasks", "stable_hex"]
+           "ScenarioError", "Task", "Volume", "conversion_type", "entry_keys", "parse_tasks", "stable_hex", "task_keys"]

@@ -87,7 +87,8 @@ class Task:
 
 
 def parse_timeline(raw: Any, task_type: str, volumes: int, where: str, *, vmie: bool = False) -> tuple[Entry, ...]:
-    """The entries of ``raw``, in the states of ``task_type``'s kind; nothing may follow a terminal state."""
+    """The entries of ``raw``, in the states of ``task_type``'s kind; nothing may follow a terminal state.
+    ``vmie``: the entries carry VM Import/Export fields (``progress``, ``imageId``, ``snapshotId``)."""
     states, terminal = raw_states(task_type), terminal_raw_states(task_type)
     if not isinstance(raw, list) or not raw:
         raise ScenarioError(f"{where}: timeline must be a non-empty list")

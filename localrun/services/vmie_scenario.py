@@ -17,14 +17,14 @@ from localrun.services.task_timeline import ScenarioError, Task, no_unknown_keys
 # Task-level fields, each used by the kinds whose API reports it.
 _STRING_KEYS = {"description", "imageId", "instanceId", "s3Bucket", "s3Key", "s3Prefix", "format",
                 "architecture", "licenseType", "platform", "targetEnvironment"}
-_KEYS = {"taskType", "taskId", "timeline", "region", "tags"} | _STRING_KEYS
+KEYS = {"taskType", "taskId", "timeline", "region", "tags"} | _STRING_KEYS
 _ENUMS = {"format": "DiskImageFormat", "targetEnvironment": "ExportEnvironment",
           "architecture": "ArchitectureValues", "platform": "PlatformValues"}
 
 
 def parse_task(raw: dict[str, Any], where: str) -> Task:
     task_type = raw["taskType"]
-    no_unknown_keys(raw, _KEYS, where)
+    no_unknown_keys(raw, KEYS, where)
     task_kind = kind(task_type)
     task_id = raw.get("taskId")
     if not isinstance(task_id, str) or not task_kind.matches(task_id):

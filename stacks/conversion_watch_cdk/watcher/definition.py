@@ -34,6 +34,7 @@ from conversion_watch_cdk.watcher.retries import (
     PUBLISH_RETRY,
     RetryPolicy,
 )
+from conversion_watch_cdk.watcher.step_comments import poll_comment
 
 __all__ = ["RetryPolicy", "WatchDefinition", "build_definition"]
 
@@ -112,7 +113,7 @@ class WatchDefinition:
             payload=sfn.TaskInput.from_object({"watch.$": "$.watch"}),
             result_selector={"watch.$": "$.Payload.watch", "status.$": "$.Payload.status"},
             retry_on_service_exceptions=False,
-            comment="Calls DescribeConversionTasks or GetLicenseConversionTask and normalizes the state.",
+            comment=poll_comment(),
         )
         # Throttling gets twice the attempts: License Manager's RateLimitExceededException is not one of
         # the codes botocore retries itself: at a sustained 20 % throttle rate, 7 straight failures (the

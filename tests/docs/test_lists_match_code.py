@@ -1,0 +1,67 @@
+"""Lists in the docs that the code decides are checked against it: the poll function's IAM read actions, the
+Lambda handlers, ``TaskKind``'s fields, the CLI's exit codes, the scenario fields and states of every kind.
+Each list follows a ``<!-- list: NAME -->`` marker (``python -m tests.docs.code_lists`` prints them)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from localrun.services.scenario import parse_tasks
+from tests.docs import code_lists
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def listed(page: str, name: str) -> list[str]:
+    """The lines after ``<!-- list: name -->`` up to the next blank line, stripped."""
+    lines = (DOCS / page).read_text().splitlines()
+    marker = f"<!-- list: {name} -->"
+    starts = [i for i, line in enumerate(lines) if line.strip() == marker]
+    assert len(starts) == 1, f"{page}: expected one {marker}"
+    block: list[str] = []
+    for line in lines[starts[0] + 1:]:
+        if not line.strip():
+            break
+        block.append(line.strip())
+    return block
+
+
+def ticked(lines: list[str]) -> list[str]:
+    """The `names` on the lines, in order; ``[`name`]`` (optional) comes back as ``[name]``."""
+    return [f"[{name}]" if bracket else name
+            for bracket, name in re.findall(r"(\[?)`([^`]+)`\]?", " ".join(lines))]
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "expected"),
+    [
+        ("development.md", "read-actions", code_lists.read_actions),
+        ("development.md", "handlers", code_lists.handler_names),
+        ("development.md", "kind-fields", code_lists.kind_fields),
+    ],
+    ids=["read-actions", "handlers", "kind-fields"],
+)
+def test_the_named_lists_are_the_codes(page: str, name: str, expected) -> None:
+    assert sorted(ticked(listed(page, name))) == sorted(expected())
+
+
+def test_the_exit_code_table_is_the_clis() -> None:
+    lines = (DOCS / "operations.md").read_text().splitlines()
+    rows = code_lists.exit_code_rows()
+    start = lines.index(rows[0])
+
+    assert lines[start:start + len(rows)] == rows
+    assert lines[start + len(rows)].strip() == "", "a row the CLI does not have"
+
+
+def test_the_scenario_table_has_every_kind_fields_and_states() -> None:
+    assert listed("service-double.md", "scenario-keys") == code_lists.scenario_key_rows()
+
+
+def test_every_task_example_is_a_valid_scenario_task() -> None:
+    examples = [json.loads(path.read_text()) for path in sorted((DOCS / "examples" / "tasks").glob("*.json"))]
+    assert len(parse_tasks(examples)) == len(examples)
