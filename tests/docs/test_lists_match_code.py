@@ -65,3 +65,19 @@ def test_the_scenario_table_has_every_kind_fields_and_states() -> None:
 def test_every_task_example_is_a_valid_scenario_task() -> None:
     examples = [json.loads(path.read_text()) for path in sorted((DOCS / "examples" / "tasks").glob("*.json"))]
     assert len(parse_tasks(examples)) == len(examples)
+
+
+def test_the_readme_license_sample_has_what_a_real_events_task_carries() -> None:
+    """The sample's ``task`` has exactly the keys the license kind's snapshot publishes for such a task (empty lists
+    included: only ``None`` is left out), so a subscriber's parser written against it meets no surprise."""
+    from conversion_watch.kinds import kind
+    from conversion_watch.models import StateChangeDetail
+
+    sample = json.loads((DOCS / "examples" / "events" / "license-completed.json").read_text())["detail"]
+    raw = {"LicenseConversionTaskId": sample["taskId"], "Status": "SUCCEEDED", "ResourceArn": "arn:aws:ec2:::x",
+           "SourceLicenseContext": {"UsageOperation": "RunInstances:0800"},
+           "DestinationLicenseContext": {"UsageOperation": "RunInstances:0002"},
+           "StartTime": "2026-11-22T09:00:00Z", "EndTime": "2026-11-22T09:25:00Z"}
+    published = StateChangeDetail.model_validate({**sample, "task": kind(sample["taskType"]).snapshot(raw).facts})
+
+    assert set(published.model_dump(mode="json")["task"]) == set(sample["task"])
