@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversion_watch.kinds import kind
+from conversion_watch.wording import a_task_id
 from localrun.services.shapes import enum_values
 from localrun.services.task_timeline import ScenarioError, Task, no_unknown_keys, parse_timeline
 
@@ -28,7 +29,7 @@ def parse_task(raw: dict[str, Any], where: str) -> Task:
     task_kind = kind(task_type)
     task_id = raw.get("taskId")
     if not isinstance(task_id, str) or not task_kind.matches(task_id):
-        raise ScenarioError(f"{where}: a {task_type} task id looks like {task_kind.id_example}")
+        raise ScenarioError(f"{where}: {a_task_id(task_type)} looks like {task_kind.id_example}")
     where = f"{where} ({task_id})"
     region = raw.get("region")
     if region is not None and not isinstance(region, str):
