@@ -58,6 +58,15 @@ def test_the_exit_code_table_is_the_clis() -> None:
     assert lines[start + len(rows)].strip() == "", "a row the CLI does not have"
 
 
+def test_the_construct_library_pages_exit_codes_are_the_clis() -> None:
+    """docs/construct-library.md explains each code at more length; its codes and names are the CLI's."""
+    text = (DOCS / "construct-library.md").read_text()
+    section = text.split("## `convwatch` exit codes", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \|\s*`?(\w*)`?\s*\|", section, flags=re.MULTILINE)
+
+    assert {int(code): name for code, name in rows} == {code: name for code, (name, _) in code_lists.EXIT_CODES.items()}
+
+
 def test_the_scenario_table_has_every_kind_fields_and_states() -> None:
     assert listed("service-double.md", "scenario-keys") == code_lists.scenario_key_rows()
 
