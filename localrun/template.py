@@ -105,7 +105,8 @@ def synthesize(output: Path = DEFAULT_TEMPLATE.parent, *, python: str = sys.exec
     if done.returncode != 0:
         if output.is_dir() and (not existed or not any(output.iterdir())):
             shutil.rmtree(output, ignore_errors=True)
-        raise SynthFailed(f"`cdk synth` failed (exit {done.returncode}): {telling_line(done.stderr + done.stdout)}")
+        raise SynthFailed(f"`cdk synth` failed (exit {done.returncode}): {telling_line(done.stderr + done.stdout)} "
+                          "(`make synth` shows all of its output)")
 
 
 def telling_line(output: str) -> str:

@@ -38,7 +38,8 @@ def test_a_failed_synth_is_one_line_and_leaves_no_output_directory(tmp_path: Pat
     with pytest.raises(SynthFailed) as failed:
         synthesize(output, python=str(bare_python))
 
-    assert str(failed.value) == "`cdk synth` failed (exit 1): ModuleNotFoundError: No module named 'aws_cdk'"
+    assert str(failed.value) == ("`cdk synth` failed (exit 1): ModuleNotFoundError: No module named 'aws_cdk' "
+                                 "(`make synth` shows all of its output)")
     assert not output.exists()
 
 
