@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import sys
 import threading
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 
 class _RoutedStream(io.TextIOBase):
@@ -60,12 +61,29 @@ class _Discard(io.TextIOBase):
         return len(text)
 
 
+def _stdout_log_handlers(terminal: TextIO) -> list[logging.StreamHandler[Any]]:
+    """Log handlers that write to stdout: a logger made before the run (Powertools' ``Logger`` keeps the
+    ``sys.stdout`` of its creation, here the handlers' modules imported earlier or an earlier run's stream)."""
+    loggers = [logging.getLogger(), *(item for item in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(item, logging.Logger))]
+    return [handler for each in loggers for handler in each.handlers
+            if type(handler) is logging.StreamHandler
+            and (handler.stream in (terminal, sys.__stdout__) or isinstance(handler.stream, _RoutedStream))]
+
+
 @contextlib.contextmanager
 def route_function_output(function_log: TextIO | None) -> Iterator[None]:
     sink: TextIO = function_log if function_log is not None else _Discard()  # type: ignore[assignment]
-    routed = _RoutedStream(sys.stdout, sink)
+    terminal = sys.stdout
+    routed = _RoutedStream(terminal, sink)
+    handlers = _stdout_log_handlers(terminal)
+    for handler in handlers:
+        handler.setStream(routed)  # type: ignore[arg-type]
     with contextlib.redirect_stdout(routed):  # type: ignore[type-var]
         try:
             yield
         finally:
             routed.detach_log()
+            # Made before the run or during it (a handler module imported by the run): back to the terminal.
+            for handler in {*handlers, *_stdout_log_handlers(terminal)}:
+                handler.setStream(terminal)

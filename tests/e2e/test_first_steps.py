@@ -14,7 +14,7 @@ import pytest
 from localrun import template
 from localrun.__main__ import main
 from localrun.autostart import ApiCall, Sweep, api_call_event
-from localrun.engine import run_autostart
+from localrun.engine import run_autostart, run_scenario
 from localrun.template import SynthFailed, synth_command, synthesize, telling_line
 
 VOLUME = "import-vol-ffut5xv4"
@@ -94,3 +94,26 @@ def test_handler_output_goes_to_the_function_log_only(capsys, tmp_path: Path) ->
                for directive in entry["_aws"]["CloudWatchMetrics"] for m in directive["Metrics"]}
     # The starter's and the sweeper's metrics (EMF), which reached the terminal before.
     assert {"WatchStartRequests", "RunningTasks"} <= metrics, metrics
+
+
+def test_a_logger_made_before_the_run_logs_to_the_function_log(capsys, tmp_path: Path) -> None:
+    """Powertools' ``Logger`` keeps the ``sys.stdout`` it was made with: a program that imported the handlers
+    first (or ran the engine before) still gets their log lines in the function log, not on its terminal."""
+    import sys
+
+    from conversion_watch.observability import logger
+
+    handler = logger.registered_handler
+    made_with, handler.stream = handler.stream, sys.stdout
+    log_path = tmp_path / "functions.log"
+    try:
+        with log_path.open("w") as log:
+            report = run_scenario({"tasks": [], "watches": [{"at": 0, "input": {"taskType": "ec2-conversion"}}]},
+                                  function_log=log)
+        assert handler.stream is sys.stdout  # given back after the run
+    finally:
+        handler.stream = made_with
+
+    assert [e.status for e in report.executions] == ["FAILED"]
+    assert capsys.readouterr().out == ""
+    assert "rejected watch request" in log_path.read_text()  # the validate step's warning
