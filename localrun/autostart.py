@@ -19,15 +19,15 @@ import json
 import os
 import threading
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from localrun.engine import REGION, EngineError, run_scenario
+from localrun.function_output import running_a_function
 from localrun.lambdas import FakeLambdaContext, load_handler
+from localrun.local_aws import REGION, EngineError
 from localrun.report import Report
 from localrun.scenario import Scenario
 from localrun.scenario import parse as parse_scenario
@@ -81,23 +81,7 @@ class _Function:
     environment: dict[str, Any]  # may hold {"Ref": <state machine>}
 
 
-def run_autostart(
-    scenario: dict[str, Any],
-    *,
-    api_calls: Sequence[ApiCall] = (),
-    sweeps: Sequence[Sweep] = (),
-    template: Path = DEFAULT_TEMPLATE,
-    **engine_options: Any,
-) -> AutostartReport:
-    """``run_scenario`` plus API-call deliveries and sweeps at their simulated times."""
-    driver = _Driver(load_template(template))
-    actions = [(call.at, driver.deliverer(call)) for call in api_calls]
-    actions += [(sweep.at, driver.sweeper(sweep)) for sweep in sweeps]
-    report = run_scenario(_scenario(scenario), template=template, actions=actions, **engine_options)
-    return AutostartReport(run=report, deliveries=driver.deliveries, sweeps=driver.sweeps)
-
-
-class _Driver:
+class Driver:
     def __init__(self, template: dict[str, Any]) -> None:
         resources = template.get("Resources", {})
         self.starter = _function(resources, STARTER_HANDLER)
@@ -162,7 +146,8 @@ class _Driver:
             function_name=function.logical_id,
             invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:{function.logical_id}",
         )
-        return handler(event, context)
+        with running_a_function():
+            return handler(event, context)
 
     def _count_sdk_calls(self) -> None:
         """Count the calls the sweep makes: on the handlers' shared clients, in
@@ -184,10 +169,18 @@ class _Driver:
 
 def scenario_actions(scenario: Scenario, template: Path = DEFAULT_TEMPLATE) -> list[tuple[float, Any]]:
     """A scenario's ``sweeps`` and ``apiCalls`` as the engine's timed actions."""
-    driver = _Driver(load_template(template))
+    driver = Driver(load_template(template))
     actions = [(call.at, driver.deliverer(ApiCall(call.at, api_call_event(call.event_name, call.task_id))))
                for call in scenario.api_calls]
     return actions + [(at, driver.sweeper(Sweep(at))) for at in scenario.sweeps]
+
+
+def allowing_no_watches(raw: dict[str, Any]) -> Scenario:
+    """Scenario files need watches; here the starters may start every watch themselves."""
+    if raw.get("watches"):
+        return parse_scenario(raw)
+    placeholder = {"at": 0, "input": {}}
+    return dataclasses.replace(parse_scenario({**raw, "watches": [placeholder]}), watches=[])
 
 
 def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
@@ -218,14 +211,6 @@ def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
             call.section: section,
         },
     }
-
-
-def _scenario(raw: dict[str, Any]) -> Scenario:
-    """Scenario files need watches; here the starters may start every watch themselves."""
-    if raw.get("watches"):
-        return parse_scenario(raw)
-    placeholder = {"at": 0, "input": {}}
-    return dataclasses.replace(parse_scenario({**raw, "watches": [placeholder]}), watches=[])
 
 
 def _function(resources: dict[str, Any], handler: str) -> _Function:

@@ -21,6 +21,7 @@ from typing import Any
 from conversion_watch.contract import RESERVED_SOURCE_PREFIX
 from conversion_watch.kinds import cancel_calls, kind_of_task_id, start_calls
 from conversion_watch.starter import TaskRef
+from conversion_watch.wording import a_task_id
 
 API_CALL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 # Event name -> (kind, call), from the registry of kinds.
@@ -71,7 +72,7 @@ def task_from_event(event: Any) -> TaskRef:
     if not isinstance(value, str) or not value:
         raise RejectedEvent("MissingTaskId", f"{event_name} record has no {where}")
     if not task_kind.matches(value):
-        raise RejectedEvent("MalformedTaskId", f"{where} is {value[:80]!r}, not a {task_kind.task_type} task id")
+        raise RejectedEvent("MalformedTaskId", f"{where} is {value[:80]!r}, not {a_task_id(task_kind.task_type)}")
     return TaskRef(task_type=task_kind.task_type, task_id=value)
 
 

@@ -16,7 +16,8 @@ from moto.events.models import EventPattern
 from conversion_watch import aws_clients, cancel_marks
 from conversion_watch.cloudtrail import RejectedEvent, cancel_from_event
 from conversion_watch.handlers.start_from_cloudtrail import handler
-from localrun.autostart import ApiCall, run_autostart
+from localrun.autostart import ApiCall
+from localrun.engine import run_autostart
 from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import samples
 from tests.autostart.conftest import executions

@@ -8,7 +8,8 @@ import pytest
 
 from conversion_watch.cloudtrail import RejectedEvent, task_from_event
 from conversion_watch.kinds import cancel_calls, kind_of_task_id, vmie
-from localrun.autostart import ApiCall, Sweep, run_autostart
+from localrun.autostart import ApiCall, Sweep
+from localrun.engine import run_autostart
 from tests.autostart import samples
 
 pytestmark = pytest.mark.slow
