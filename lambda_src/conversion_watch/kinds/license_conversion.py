@@ -78,7 +78,9 @@ KIND = TaskKind(
     raw_states=STATES,
     start_calls=(
         ApiCall(event_source="license-manager.amazonaws.com", event_name="CreateLicenseConversionTaskForResource",
-                id_path=("LicenseConversionTaskId",)),
+                # CloudTrail writes JSON-protocol parameters in lower camel case (License Manager's
+                # user guide shows "licenseConversionTaskId"); the id is also found wherever it sits.
+                id_path=("licenseConversionTaskId",)),
     ),
     describe=describe,
     list_tasks=list_tasks,

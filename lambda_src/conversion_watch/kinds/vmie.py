@@ -38,8 +38,10 @@ def start_call(event_name: str, *id_path: str) -> ApiCall:
 
 # CancelImportTask cancels import image and import snapshot tasks; CancelExportTask both
 # export kinds ("the ID returned by the CreateInstanceExportTask and ExportImage operations").
+# CancelImportTask's ImportTaskId member has no wire name of its own in EC2's model, so the
+# query API (and so, inferred, CloudTrail) uses the member name; the id is found wherever it sits.
 CANCEL_IMPORT = ApiCall(event_source=EC2_SOURCE, event_name="CancelImportTask",
-                        id_path=("importTaskId",), section="requestParameters")
+                        id_path=("ImportTaskId",), section="requestParameters")
 CANCEL_EXPORT = ApiCall(event_source=EC2_SOURCE, event_name="CancelExportTask",
                         id_path=("exportTaskId",), section="requestParameters")
 
