@@ -75,7 +75,7 @@ def task_from_event(event: Any) -> TaskRef:
     if detail.get("errorCode") is not None:
         raise RejectedEvent("FailedCall", f"{event_name} failed ({detail.get('errorCode')}): no task was created")
     task_kind, call = watched
-    value = _find_id(detail, call, (task_kind,), event_name)
+    value = _find_id(detail, call, (task_kind,), call.event_name)
     return TaskRef(task_type=task_kind.task_type, task_id=value)
 
 
@@ -92,7 +92,7 @@ def cancel_from_event(event: Any) -> CancelRef | None:
     if detail.get("errorCode") is not None:
         raise RejectedEvent("FailedCall", f"{event_name} failed ({detail.get('errorCode')}): nothing was cancelled")
     kinds = [k for k in TASK_KINDS.values() if call in k.cancel_calls]
-    value = _find_id(detail, call, kinds, event_name)
+    value = _find_id(detail, call, kinds, call.event_name)
     task_kind = next(k for k in kinds if k.matches(value))
     event_id = detail.get("eventID")
     return CancelRef(task_kind.task_type, value, call.event_name, event_id if isinstance(event_id, str) else None)
