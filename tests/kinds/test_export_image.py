@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversion_watch.errors import InvalidInput, TaskNotFound, UnknownServiceState
+from conversion_watch.errors import TaskNotFound, UnknownServiceState
 from conversion_watch.kinds import ec2_export_image
 from tests.kinds.samples import AMI, EXPORT_IMAGE_TASK, describe_answering, export_image, outcome
 
@@ -53,7 +53,8 @@ def test_named_errors(ec2):
                              expected_params=PARAMS)
     with pytest.raises(TaskNotFound):
         KIND.describe(client, EXPORT_IMAGE_TASK)
-    with pytest.raises(InvalidInput):
+    # The id is well formed (the watcher describes no other): "malformed" can only mean no such task.
+    with pytest.raises(TaskNotFound):
         KIND.describe(client, EXPORT_IMAGE_TASK)
 
 

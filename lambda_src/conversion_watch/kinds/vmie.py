@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from conversion_watch.errors import TaskNotFound, UnknownServiceState
+from conversion_watch.errors import TaskNotFound
 from conversion_watch.facts import Progress, TaskFacts
-from conversion_watch.kinds.base import ApiCall, TaskKind, dig
+from conversion_watch.kinds.base import ApiCall, TaskKind, describe_error, dig, observed
 from conversion_watch.service_errors import translate
 from conversion_watch.snapshot import TaskSnapshot
 
@@ -47,12 +47,13 @@ CANCEL_EXPORT = ApiCall(event_source=EC2_SOURCE, event_name="CancelExportTask",
 
 
 def describe_one(client: Any, *, method: str, ids_param: str, result_key: str, id_key: str,
-                 task_id: str, operation: str) -> dict[str, Any]:
-    """The raw task ``task_id`` from a describe call limited to it; ``TaskNotFound`` when absent."""
+                 task_id: str, operation: str, id_pattern: re.Pattern[str]) -> dict[str, Any]:
+    """The raw task ``task_id`` from a describe call limited to it; ``TaskNotFound`` when absent,
+    whichever way the API says so (``describe_error``)."""
     try:
         response = getattr(client, method)(**{ids_param: [task_id]})
     except Exception as error:
-        raise translate(error, operation=operation, task_id=task_id) from error
+        raise describe_error(error, operation=operation, task_id=task_id, id_pattern=id_pattern) from error
     found = [t for t in response.get(result_key, []) if t.get(id_key) == task_id]
     if not found:
         raise TaskNotFound(f"no task {task_id!r} ({operation.split(':')[-1]} returned none)")
@@ -78,12 +79,6 @@ def paginate(client: Any, *, method: str, result_key: str, operation: str) -> It
         raise translate(error, operation=operation, task_id="*") from error
 
 
-def known_state(raw_state: str | None, states: Mapping[str, str], what: str) -> str:
-    if raw_state not in states:
-        raise UnknownServiceState(f"EC2 reported {what} {raw_state!r}, which this watcher does not know")
-    return raw_state  # type: ignore[return-value]
-
-
 def percent(raw: Any) -> Progress | None:
     """``Progress`` is a percent string ("35"); anything else is left out, not guessed."""
     try:
@@ -95,9 +90,11 @@ def percent(raw: Any) -> Progress | None:
 
 
 def fields(section: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
-    """The EC2 fields ``names`` of ``section``, keyed by their ``TaskFacts`` (lowerCamel) names."""
+    """The EC2 fields ``names`` of ``section``, keyed by their ``TaskFacts`` (lowerCamel) names. An
+    empty string is no value: a snapshot import in progress reports ``SnapshotId: ""``
+    (aws/aws-cli#9118), and no event may carry an empty id."""
     section = section or {}
-    return {name[0].lower() + name[1:]: section.get(name) for name in names}
+    return {name[0].lower() + name[1:]: section.get(name) if section.get(name) != "" else None for name in names}
 
 
 def _snake(api: str) -> str:
@@ -130,16 +127,16 @@ def vmie_kind(*, task_type: str, label: str, id_prefix: str, api: str, states: M
     state_name = f"{_words(result_key)} {state_key.lower()}"
 
     def snapshot(task: dict[str, Any]) -> TaskSnapshot:
-        raw_state = known_state(dig(task, state_field), states, state_name)
         section = (dig(task, detail) if detail else task) or {}
-        return TaskSnapshot(state=states[raw_state], service_state=raw_state,
-                            status_message=section.get("StatusMessage") or None,
-                            facts=TaskFacts(conversionType=start.event_name, **facts(task)),  # type: ignore[arg-type]
-                            progress=percent(section.get("Progress")))
+        return observed(dig(task, state_field), states, what=f"EC2 reported {state_name}",
+                        status_message=section.get("StatusMessage"),
+                        facts=TaskFacts(conversionType=start.event_name, **facts(task)),  # type: ignore[arg-type]
+                        progress=percent(section.get("Progress")))
 
     def describe(client: Any, task_id: str) -> TaskSnapshot:
         return snapshot(describe_one(client, method=method, ids_param=f"{id_key}s", result_key=result_key,
-                                     id_key=id_key, task_id=task_id, operation=operation))
+                                     id_key=id_key, task_id=task_id, operation=operation,
+                                     id_pattern=task_id_pattern(id_prefix)))
 
     def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
         read = paginate if paginated else read_all
