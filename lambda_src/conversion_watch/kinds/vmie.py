@@ -22,9 +22,10 @@ from conversion_watch.snapshot import TaskSnapshot
 EC2_SOURCE = "ec2.amazonaws.com"
 # EC2 ids: a prefix, then 8 (older) to 17 (current) lowercase alphanumerics.
 ID_BODY = r"[0-9a-z]{8,17}"
-# The page size of a list call: DescribeExportImageTasks accepts 1..500; the import
-# describes' MaxResults has no documented bound, so they use the same size.
-PAGE_SIZE = 500
+# The page size of a list call. DescribeExportImageTasks documents 1..500; the import describes
+# document no bound (botocore's model, EC2's reference), so the size is one inside the bounds most
+# EC2 describes document (5..1000, 1..1000, 5..500, 1..100, 5..100, ...): inferred, not documented.
+PAGE_SIZE = 100
 
 
 def task_id_pattern(prefix: str) -> re.Pattern[str]:
