@@ -46,3 +46,14 @@ def test_the_lookup_can_be_turned_off_and_takes_its_permission_along():
 def test_a_grace_beyond_an_hour_is_refused():
     with pytest.raises(ValueError, match="cancel_evidence_grace"):
         _template(cancel_evidence_grace=cdk.Duration.minutes(61))
+
+
+def test_the_stacks_context_keys_reach_the_poll_function():
+    from app import build_app
+    from conversion_watch_cdk.settings import PREFIX
+
+    app = build_app(cdk.App(context={PREFIX + "cancelEvidenceGraceSeconds": "120", PREFIX + "cancelLookup": "false"}))
+    template = Template.from_stack(app.node.find_child("ConversionWatch"))
+    env = _poll_environment(template)
+    assert (env["CANCEL_EVIDENCE_GRACE_SECONDS"], env["CANCEL_LOOKUP"]) == ("120", "false")
+    assert "cloudtrail:" not in json.dumps(template.find_resources("AWS::IAM::Policy"))
