@@ -216,17 +216,14 @@ def poll(
 
 def _classify(watch: Watch, snapshot: TaskSnapshot, *, now: datetime, cancel_marked: CancelMarked) -> Outcome:
     """The terminal state and its reason (``conversion_watch.outcome``); CloudTrail's evidence
-    (``cancel_marked``: the watch table's mark, event history) is read only for a ``cancelled`` end."""
-    return classify(
-        EndEvidence(
-            normalized=snapshot.state,
-            status_message=snapshot.status_message,
-            expires_at=snapshot.expires_at,
-            observed_at=now,
-            cancel_requested=watch.cancelRequested,
-            cancel_call_recorded=snapshot.state == CANCELLED and cancel_marked(watch.taskId),
-        )
-    )
+    (``cancel_marked``: the watch table's mark, event history) is read only for a ``cancelled`` end
+    that the other evidence does not already make a user cancel."""
+    evidence = EndEvidence(normalized=snapshot.state, status_message=snapshot.status_message,
+                           expires_at=snapshot.expires_at, observed_at=now, cancel_requested=watch.cancelRequested)
+    outcome = classify(evidence)
+    if snapshot.state != CANCELLED or outcome.reason == "user-cancelled" or not cancel_marked(watch.taskId):
+        return outcome
+    return classify(replace(evidence, cancel_call_recorded=True))
 
 
 def _awaiting_cancel_evidence(watch: Watch, wait: int) -> dict[str, Any]:

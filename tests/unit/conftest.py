@@ -85,8 +85,8 @@ hypothesis_settings.load_profile("conversion-watch")
 
 
 def expect_cancel_mark_read(get: Callable[[str], Stubber], task_id: str, *, present: bool = False) -> None:
-    """Queue the poll step's read of the task's CANCEL mark (every ``cancelled`` end):
-    the mark is there (a cancel call was seen) or not."""
+    """Queue the poll step's read of the task's CANCEL mark (a ``cancelled`` end that no observed
+    ``cancelling`` already explains): the mark is there (a cancel call was seen) or not."""
     key = {"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "CANCEL"}}
     get("dynamodb").add_response(
         "get_item",
