@@ -31,6 +31,7 @@ from localrun.local_aws import REGION, EngineError
 from localrun.report import Report
 from localrun.scenario import Scenario
 from localrun.scenario import parse as parse_scenario
+from localrun.services.event_history import DEFAULT_HISTORY_DELAY_SECONDS, installed_history
 from localrun.template import DEFAULT_TEMPLATE, load_template, local_environment
 
 STARTER_HANDLER = "conversion_watch.handlers.start_from_cloudtrail.handler"
@@ -41,10 +42,14 @@ DELIVERY_RULE = "conversion-watch-local-api-call-rule"
 
 @dataclass(frozen=True)
 class ApiCall:
-    """An EventBridge event (``detail`` = the CloudTrail record) put on the default bus at ``at``."""
+    """An API call CloudTrail records at ``at``: its EventBridge event (``detail`` = the record) is
+    put on the default bus then when the account has a ``trail``, and the record enters the service
+    double's event history (``LookupEvents``) ``history_delay`` seconds later in any case."""
 
     at: float
     event: dict[str, Any]
+    trail: bool = True
+    history_delay: float = DEFAULT_HISTORY_DELAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,16 @@ class Driver:
     # -- actions ------------------------------------------------------------------
     def deliverer(self, call: ApiCall) -> Any:
         def deliver(state_machine_arn: str) -> None:
-            queue_url = self._delivery(state_machine_arn)
             event = call.event
             detail = event.get("detail")
+            history = installed_history()
+            if history is not None and isinstance(detail, dict):
+                history.record(detail, at=_now_seconds(), delay=call.history_delay)
+            if not call.trail:  # no trail: no copy on EventBridge, only event history has the call
+                event_name = detail.get("eventName") if isinstance(detail, dict) else None
+                self.deliveries.append(Delivery(call.at, event_name, 0, []))
+                return
+            queue_url = self._delivery(state_machine_arn)
             boto3.client("events", region_name=REGION).put_events(Entries=[{
                 "Source": str(event.get("source")),
                 "DetailType": str(event.get("detail-type")),
@@ -170,8 +182,10 @@ class Driver:
 def scenario_actions(scenario: Scenario, template: Path = DEFAULT_TEMPLATE) -> list[tuple[float, Any]]:
     """A scenario's ``sweeps`` and ``apiCalls`` as the engine's timed actions."""
     driver = Driver(load_template(template))
-    actions = [(call.at, driver.deliverer(ApiCall(call.at, api_call_event(call.event_name, call.task_id))))
-               for call in scenario.api_calls]
+    actions = [(call.at, driver.deliverer(ApiCall(
+        call.at, _with_detail(call.detail) if call.detail is not None else api_call_event(
+            call.event_name, str(call.task_id)), trail=call.trail, history_delay=call.history_delay)))
+        for call in scenario.api_calls]
     return actions + [(at, driver.sweeper(Sweep(at))) for at in scenario.sweeps]
 
 
@@ -183,13 +197,30 @@ def allowing_no_watches(raw: dict[str, Any]) -> Scenario:
     return dataclasses.replace(parse_scenario({**raw, "watches": [placeholder]}), watches=[])
 
 
-def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
-    """The "AWS API Call via CloudTrail" event of a successful call that created ``task_id``: the
-    parts the auto-start rule matches and the starter reads, placed where the kinds' table says."""
+def _with_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The EventBridge event of a raw CloudTrail record (``apiCalls[].detail``)."""
     from conversion_watch.cloudtrail import event_bridge_source
-    from conversion_watch.kinds import start_calls
 
-    _, call = start_calls()[event_name]
+    source = detail.get("eventSource")
+    return {"source": event_bridge_source(source) if isinstance(source, str) else "aws.unknown",
+            "detail-type": "AWS API Call via CloudTrail", "detail": detail}
+
+
+def _now_seconds() -> float:
+    """Seconds since the run's epoch on the double's clock."""
+    from localrun.services.event_history import installed_double_seconds
+
+    return installed_double_seconds()
+
+
+def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
+    """The "AWS API Call via CloudTrail" event of a successful call that created (or cancelled)
+    ``task_id``: the parts the auto-start rule matches and the starter reads, placed where the
+    kinds' table says (``responseElements`` of a start, ``requestParameters`` of a cancel)."""
+    from conversion_watch.cloudtrail import event_bridge_source
+    from conversion_watch.kinds import cancel_calls, start_calls
+
+    call = start_calls()[event_name][1] if event_name in start_calls() else cancel_calls()[event_name]
     section: dict[str, Any] = {}
     holder = section
     for key in call.id_path[:-1]:
@@ -208,6 +239,7 @@ def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
             "managementEvent": True,
             "recipientAccountId": "123456789012",
             "requestParameters": {},
+            "responseElements": None,
             call.section: section,
         },
     }

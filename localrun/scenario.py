@@ -8,7 +8,8 @@
      "sweeps": [{"at": 900}],                     # optional: the sweeper runs then
      "apiCalls": [{"at": 60, "eventName": "ImportVolume", "taskId": "import-vol-..."}],
                                                   # optional: a CloudTrail API-call event for the
-                                                  # task reaches the auto-start rule then
+                                                  # task reaches the auto-start rule then (more
+                                                  # keys: localrun/api_calls.py)
      "faults": ...}                               # optional, for the service double and the bus
                                                   # (putEventsOutages: [{"from": s, "to": s}])
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from conversion_watch.naming import execution_name
+from localrun.api_calls import ApiCallAt, ApiCallError, parse_api_calls
 
 DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Execution names may not contain spaces, brackets, wildcards or punctuation beyond - and _.
@@ -52,13 +54,6 @@ class Scenario:
     faults: Any = None
     sweeps: tuple[float, ...] = ()
     api_calls: tuple[ApiCallAt, ...] = ()
-
-
-@dataclass(frozen=True)
-class ApiCallAt:
-    at: float
-    event_name: str
-    task_id: str
 
 
 def load(path: Path) -> Scenario:
@@ -108,19 +103,10 @@ def _sweeps(raw: Any) -> tuple[float, ...]:
 
 
 def _api_calls(raw: Any) -> tuple[ApiCallAt, ...]:
-    from conversion_watch.kinds import start_calls
-
-    calls = start_calls()
-    if not isinstance(raw, list):
-        raise ScenarioError("'apiCalls' must be a list")
-    parsed = []
-    for index, call in enumerate(raw):
-        if (not isinstance(call, dict) or set(call) != {"at", "eventName", "taskId"} or not _is_seconds(call["at"])
-                or call["eventName"] not in calls or not isinstance(call["taskId"], str)):
-            raise ScenarioError(f"apiCalls[{index}] must be {{'at': seconds, 'eventName': one of {sorted(calls)}, "
-                                "'taskId': string}")
-        parsed.append(ApiCallAt(float(call["at"]), call["eventName"], call["taskId"]))
-    return tuple(sorted(parsed, key=lambda c: c.at))
+    try:
+        return parse_api_calls(raw)
+    except ApiCallError as error:
+        raise ScenarioError(str(error)) from None
 
 
 def _is_seconds(value: Any) -> bool:

@@ -182,3 +182,17 @@ STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300
 PUBLISH_RETRY_MAX_ATTEMPTS = 50
+
+# -- Cancel evidence from CloudTrail (conversion_watch.cancel_evidence, issue 20) --------------
+# A cancelled EC2 task with no evidence of why waits this long for its cancel call's CloudTrail
+# record (the rule's mark, or event history) before its end is published as ``unknown``.
+# CloudTrail "typically delivers logs within an average of about 5 minutes of an API call. This
+# time is not guaranteed" (user guide); older pages said 15 minutes: three times the average.
+ENV_CANCEL_EVIDENCE_GRACE_SECONDS = "CANCEL_EVIDENCE_GRACE_SECONDS"
+DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS = 900
+MAX_CANCEL_EVIDENCE_GRACE_SECONDS = 3600
+CANCEL_EVIDENCE_POLL_SECONDS = 60  # how often the poll looks again during the grace
+# Whether the poll step looks the cancel call up in CloudTrail's event history (LookupEvents:
+# 90 days of management events, in every account, with or without a trail).
+ENV_CANCEL_LOOKUP = "CANCEL_LOOKUP"
+DEFAULT_CANCEL_LOOKUP = True

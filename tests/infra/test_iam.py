@@ -18,6 +18,8 @@ from conversion_watch.kinds import TASK_KINDS
 DESCRIBE_ACTIONS = {a for k in TASK_KINDS.values() for a in (k.describe_action, k.list_action)}
 XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
                 "xray:GetSamplingTargets"}
+# CloudTrail's event history, where the poll step finds cancel calls: no resource-level permission exists.
+LOOKUP_ACTIONS = {"cloudtrail:LookupEvents"}
 # Step Functions logging to CloudWatch Logs (vended log delivery): these support no resource ARNs.
 LOG_DELIVERY_ACTIONS = {"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
                         "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
@@ -73,7 +75,8 @@ def test_the_poll_function_may_describe_every_task_type_on_star_only(synthesized
     assert describe, "the poll function cannot describe tasks"
     assert all(_as_list(s["Resource"]) == ["*"] for s in describe)
     assert all("Condition" not in s for s in describe)
-    assert _wildcard_actions(statements) == DESCRIBE_ACTIONS | {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    assert _wildcard_actions(statements) == DESCRIBE_ACTIONS | LOOKUP_ACTIONS | {"xray:PutTraceSegments",
+                                                                                "xray:PutTelemetryRecords"}
 
 
 @pytest.mark.parametrize("who", ["validate", "state machine"])
@@ -99,7 +102,8 @@ def test_the_validate_function_logs_traces_and_claims_the_registry_only(synthesi
 def test_no_wildcard_beyond_describe_xray_and_log_delivery(synthesized, who):
     statements = _statements_of(synthesized, _roles(synthesized)[who])
 
-    assert _wildcard_actions(statements) <= DESCRIBE_ACTIONS | XRAY_ACTIONS | LOG_DELIVERY_ACTIONS
+    assert _wildcard_actions(statements) <= DESCRIBE_ACTIONS | XRAY_ACTIONS | LOG_DELIVERY_ACTIONS | (
+        LOOKUP_ACTIONS if who == "poll" else set())
     for statement in statements:
         for action in _as_list(statement["Action"]):
             assert "*" not in action, f"wildcard action {action}"
