@@ -119,3 +119,23 @@ STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300
 PUBLISH_RETRY_MAX_ATTEMPTS = 50
+
+# -- Conversions as CloudFormation resources (conversion_watch.resources, conversion_watch_cdk.resources) --
+# The custom resource types the provider function serves, and the follow step that starts the watch
+# once the signaller's rule exists (so no terminal event can pass before anyone listens).
+RESOURCE_IMPORTED_IMAGE = "Custom::ImportedImage"
+RESOURCE_IMPORTED_SNAPSHOT = "Custom::ImportedSnapshot"
+RESOURCE_LICENSE_CONVERSION = "Custom::LicenseTypeConversion"
+RESOURCE_FOLLOW = "Custom::ConversionTaskFollow"
+# CloudFormation: a custom resource answers within ServiceTimeout, 1 to 3600 seconds (default 3600);
+# a wait condition's Timeout is at most 43200 seconds (12 hours).
+CUSTOM_RESOURCE_MAX_SECONDS = 3600
+WAIT_CONDITION_MAX_SECONDS = 43200
+DEFAULT_RESOURCE_TIMEOUT_SECONDS = WAIT_CONDITION_MAX_SECONDS
+# The provider and signaller functions' handlers (localrun routes the same names).
+PROVIDER_HANDLER = "conversion_watch.handlers.resource_provider.handler"
+SIGNALLER_HANDLER = "conversion_watch.handlers.signal_wait_condition.handler"
+# A success signal's Data: the resource's attributes in a fixed order joined by ";" (ids never hold
+# ';' or '"'), so Fn::Select/Fn::Split read each one out of the wait condition's Data attribute.
+SIGNAL_FIELD_SEPARATOR = ";"
+SIGNAL_LIST_SEPARATOR = ","

@@ -1,0 +1,25 @@
+"""The watcher's events for one resource's task (its rule's target): on the task's end, signal the
+resource's wait condition SUCCESS (with its attributes) or FAILURE (``conversion_watch.resources.signal``).
+
+The rule's input is ``{"waitHandle": <the handle's presigned URL>, "detailType": ..., "detail": ...}``.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from conversion_watch import aws_clients
+from conversion_watch.observability import logger, tracer
+from conversion_watch.resources import provider, signal
+
+
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    ended = signal.from_event(str(event.get("detailType")), event.get("detail") or {},
+                              provider.attribute_reader(aws_clients.client))
+    if ended is None:
+        return {"signalled": False}
+    signal.send(str(event["waitHandle"]), ended)
+    logger.info("signalled the wait condition", extra=ended.body())
+    return {"signalled": True, **ended.body()}

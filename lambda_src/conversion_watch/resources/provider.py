@@ -1,0 +1,146 @@
+"""The custom resources' request/response protocol, around the resource kinds.
+
+CloudFormation invokes the provider with ``RequestType`` Create / Update / Delete, ``ResponseURL``,
+``StackId``, ``RequestId``, ``ResourceType``, ``LogicalResourceId``, ``ResourceProperties`` (and on
+Update / Delete ``PhysicalResourceId``, on Update ``OldResourceProperties``); the provider PUTs
+``Status``, ``Reason``, ``PhysicalResourceId``, ``StackId``, ``RequestId``, ``LogicalResourceId``,
+``NoEcho`` and ``Data`` to the URL
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html).
+
+The provider answers at once: a task's Create answers as soon as the task started (its id is the
+physical id); the wait condition is what waits. A changed source is a new task (a new physical id:
+CloudFormation then deletes the old one); a tags-only change retags in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from conversion_watch import starter
+from conversion_watch.contract import RESOURCE_FOLLOW
+from conversion_watch.errors import TaskNotFound
+from conversion_watch.kinds import TASK_KINDS, kind
+from conversion_watch.resources import RESOURCE_KINDS, signal
+from conversion_watch.resources.base import PropertyError, ResourceKind
+from conversion_watch.resources.http_put import clip, put_json
+
+MAX_REASON = 2048  # the whole response must stay under 4096 bytes
+NOT_STARTED = "not-started"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    reason: str
+    physical_id: str
+    data: dict[str, str]
+
+
+def respond(request: dict[str, Any], outcome: Outcome) -> dict[str, Any]:
+    """The response body CloudFormation reads from the ResponseURL."""
+    return {
+        "Status": outcome.status,
+        "Reason": clip(outcome.reason, MAX_REASON),
+        "PhysicalResourceId": outcome.physical_id,
+        "StackId": request["StackId"],
+        "RequestId": request["RequestId"],
+        "LogicalResourceId": request["LogicalResourceId"],
+        "NoEcho": False,
+        "Data": outcome.data,
+    }
+
+
+def handle(request: dict[str, Any], *, clients: Callable[[str], Any], state_machine_arn: str) -> dict[str, Any]:
+    """Serve one request and PUT the response; returns the body sent."""
+    body = respond(request, serve(request, clients=clients, state_machine_arn=state_machine_arn))
+    put_json(request["ResponseURL"], body)
+    return body
+
+
+def serve(request: dict[str, Any], *, clients: Callable[[str], Any], state_machine_arn: str) -> Outcome:
+    resource_type = request.get("ResourceType")
+    if resource_type == RESOURCE_FOLLOW:
+        return _follow(request, clients=clients, state_machine_arn=state_machine_arn)
+    resource_kind = RESOURCE_KINDS.get(str(resource_type))
+    if resource_kind is None:
+        return Outcome("FAILED", f"this provider serves no resource type {resource_type!r}",
+                       request.get("PhysicalResourceId") or NOT_STARTED, {})
+    try:
+        return _serve_kind(resource_kind, request, clients)
+    except PropertyError as error:
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}",
+                       request.get("PhysicalResourceId") or NOT_STARTED, {})
+    except ClientError as error:
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}",
+                       request.get("PhysicalResourceId") or NOT_STARTED, {})
+
+
+def _serve_kind(resource_kind: ResourceKind, request: dict[str, Any], clients: Callable[[str], Any]) -> Outcome:
+    properties = request.get("ResourceProperties") or {}
+    physical_id = request.get("PhysicalResourceId")
+    is_task = bool(physical_id) and kind(resource_kind.task_type).matches(str(physical_id))
+    if request["RequestType"] == "Delete":
+        if not is_task:
+            return Outcome("SUCCESS", "no task was started", str(physical_id or NOT_STARTED), {})
+        done = resource_kind.remove(clients, str(physical_id), properties)
+        return Outcome("SUCCESS", "; ".join(done), str(physical_id), {})
+    old = request.get("OldResourceProperties") or {}
+    if request["RequestType"] == "Update" and is_task and not resource_kind.source_changed(old, properties):
+        resource_kind.check(properties)  # a bad tag is refused before anything changes
+        done = resource_kind.retag(clients, str(physical_id), old, properties) if resource_kind.retag else []
+        return Outcome("SUCCESS", "; ".join(done) or "updated in place", str(physical_id),
+                       _data(resource_kind, str(physical_id)))
+    checked = resource_kind.check(properties)
+    task_id = resource_kind.start(clients, checked, client_token(request))
+    return Outcome("SUCCESS", f"started {task_id}", task_id, _data(resource_kind, task_id))
+
+
+def _data(resource_kind: ResourceKind, task_id: str) -> dict[str, str]:
+    return {"TaskId": task_id, "TaskType": resource_kind.task_type}
+
+
+def client_token(request: dict[str, Any]) -> str:
+    """One token per request: a repeated delivery of the same request starts no second task (EC2's
+    ClientToken idempotency); a replacement (a new request) starts a new one."""
+    seed = f"{request['StackId']}|{request['LogicalResourceId']}|{request['RequestId']}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:64]
+
+
+def _follow(request: dict[str, Any], *, clients: Callable[[str], Any], state_machine_arn: str) -> Outcome:
+    """Start the task's watch now that the signaller's rule exists; a task already ended is signalled here."""
+    properties = request.get("ResourceProperties") or {}
+    task_type, task_id = str(properties.get("TaskType")), str(properties.get("TaskId"))
+    physical_id = f"follow-{task_id}"
+    if request["RequestType"] == "Delete":
+        return Outcome("SUCCESS", "nothing to remove", str(request.get("PhysicalResourceId") or physical_id), {})
+    try:
+        started = starter.start_watch(clients("stepfunctions"), state_machine_arn, task_type, task_id)
+        snapshot = TASK_KINDS[task_type].describe(clients(TASK_KINDS[task_type].service), task_id)
+    except (TaskNotFound, ClientError) as error:
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: cannot follow {task_id}: {error}", physical_id, {})
+    except Exception as error:  # noqa: BLE001 - the watcher's named errors (InvalidInput, Throttled, ...)
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: cannot follow {task_id}: "
+                                 f"{type(error).__name__}: {error}", physical_id, {})
+    ended = signal.from_snapshot(task_type, task_id, snapshot, attribute_reader(clients))
+    if ended is not None:
+        signal.send(str(properties["WaitHandle"]), ended)
+    return Outcome("SUCCESS", f"{started.execution_name} {started.outcome}", physical_id, {})
+
+
+def attribute_reader(clients: Callable[[str], Any]) -> Callable[[str, str], list[str]]:
+    """``(task_type, task_id) -> attributes`` from the task's own describe."""
+    by_task_type = {k.task_type: k for k in RESOURCE_KINDS.values()}
+
+    def read(task_type: str, task_id: str) -> list[str]:
+        task_kind = TASK_KINDS[task_type]
+        return by_task_type[task_type].attributes(task_kind.describe(clients(task_kind.service), task_id))
+
+    return read
+
+
+__all__ = ["Outcome", "attribute_reader", "client_token", "handle", "respond", "serve"]
