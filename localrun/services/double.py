@@ -22,7 +22,7 @@ from typing import Any
 
 from moto.core.utils import get_equivalent_url_in_aws_domain
 
-from localrun.services import ec2_operations, ec2_wire, license_service, license_wire
+from localrun.services import ec2_operations, ec2_wire, license_service, license_wire, vmie_write_operations
 from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault, TokenBuckets
 from localrun.services.scenario import parse_tasks
 from localrun.services.shapes import ResponseShapeError, validate_error, validate_output
@@ -63,6 +63,8 @@ class ConversionTaskDouble:
         self.calls: Counter[str] = Counter()  # "ec2:DescribeConversionTasks" -> requests received
         self.faults_injected: Counter[str] = Counter()  # "ec2:DescribeConversionTasks:RequestLimitExceeded" -> n
         self.shape_errors: list[ResponseShapeError] = []
+        # Deployments' start / cancel / cleanup calls (localrun.cloudformation).
+        self.writes = vmie_write_operations.ResourceWrites(self.tasks, self.seconds_since_epoch)
 
     def seconds_since_epoch(self) -> float:
         return (self._now() - self.epoch).total_seconds()
@@ -107,9 +109,11 @@ class ConversionTaskDouble:
             params = ec2_wire.parse_form(body)
             action = params.get("Action", [""])[0]
             if action not in ec2_operations.OPERATIONS:
-                return None
+                return vmie_write_operations.answer_ec2(self, action, params)
             return self._ec2(action, params, region)
         operation = license_wire.operation(request.headers.get("X-Amz-Target"))
+        if operation in vmie_write_operations.LICENSE_OPERATIONS:
+            return vmie_write_operations.answer_license(self, operation, body)
         if operation not in _LICENSE_OPERATIONS:
             return None  # moto has no License Manager: it answers "not yet implemented"
         return self._license(operation, body, region)

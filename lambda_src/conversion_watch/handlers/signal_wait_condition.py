@@ -1,7 +1,8 @@
 """The watcher's events for one resource's task (its rule's target): on the task's end, signal the
 resource's wait condition SUCCESS (with its attributes) or FAILURE (``conversion_watch.resources.signal``).
 
-The rule's input is ``{"waitHandle": <the handle's presigned URL>, "detailType": ..., "detail": ...}``.
+The rule's input is ``{"waitHandle": <the handle's presigned URL>, "detail": <the event's detail>}``
+(``conversion_watch.resources.rules``).
 """
 
 from typing import Any
@@ -16,8 +17,7 @@ from conversion_watch.resources import provider, signal
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    ended = signal.from_event(str(event.get("detailType")), event.get("detail") or {},
-                              provider.attribute_reader(aws_clients.client))
+    ended = signal.from_event(event.get("detail") or {}, provider.attribute_reader(aws_clients.client))
     if ended is None:
         return {"signalled": False}
     signal.send(str(event["waitHandle"]), ended)

@@ -54,7 +54,7 @@ def start(clients: Any, request: dict[str, Any], client_token: str) -> str:
 
 
 def attributes(snapshot: Any) -> list[str]:
-    return []  # the task id is the attribute; the provider already returned it
+    return []  # the task id (the Data's first field) is the attribute
 
 
 def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[str]:

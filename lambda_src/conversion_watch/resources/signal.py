@@ -40,11 +40,12 @@ class Signal:
         return {"Status": self.status, "Reason": self.reason, "UniqueId": self.unique_id, "Data": self.data}
 
 
-def from_event(detail_type: str, detail: dict[str, Any], attributes: Any) -> Signal | None:
+def from_event(detail: dict[str, Any], attributes: Any) -> Signal | None:
     """The signal a watcher event calls for, or None (not the end: a change on the way, or a watch error
     after which the watch resumes). ``attributes(task_type, task_id)`` reads the completed task's
     attributes from its own describe."""
     task_id = str(detail.get("taskId") or "")
+    detail_type = WATCH_ERROR if "errorCode" in detail else STATE_CHANGE
     if detail_type == STATE_CHANGE and detail.get("terminal"):
         if detail.get("state") == COMPLETED:
             return _completed(str(detail.get("taskType")), task_id, attributes)

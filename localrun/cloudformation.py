@@ -1,0 +1,616 @@
+"""A CloudFormation double for the conversion resources: a scenario's ``deployments`` played against
+the real provider and signaller handlers, the synthesized watcher and the service double.
+
+What it plays, as CloudFormation does for the template ``conversion_watch_cdk.resources`` makes:
+
+* the custom-resource protocol: a Create / Update / Delete request (``RequestType``, ``ResponseURL``,
+  ``StackId``, ``RequestId``, ``ResourceType``, ``LogicalResourceId``, ``PhysicalResourceId``,
+  ``ResourceProperties``, ``OldResourceProperties``) handed to the provider's handler, and its answer
+  PUT to a response URL served here (127.0.0.1), checked against the documented response fields;
+* after a Create (or a replacing Update) that answered SUCCESS: the signaller's rule on the watcher's bus
+  (``conversion_watch.resources.rules``: moto matches the pattern; a Lambda target, which moto does not
+  deliver to, is invoked in the publishing thread with the rule's input transformer applied), then
+  the follow resource (which starts the watch), then the wait condition: the handle is a URL served
+  here; a SUCCESS signal ends it with its ``Data`` (``{"<UniqueId>": "<Data>"}``, read back with the
+  construct's ``Fn::Select``/``Fn::Split``), a FAILURE signal or ``timeoutSeconds`` without a signal fails
+  it, and the failure rolls back (Delete of the follow and the task's resource, as CloudFormation does);
+* a replacing Update's cleanup (the old resource's Delete) once the new one succeeded;
+* ``delete`` and ``rollback`` actions: the resource's Delete.
+
+The task a Create starts gets the deployment's ``taskId`` (the service double holds that scenario
+task out of sight until the start call). Not played: CloudFormation's own retries, stack policies,
+the rule's and handles' deletion (a late signal to an ended wait condition is ignored, as
+CloudFormation ignores signals to a handle it deleted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import http.server
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from conversion_watch.contract import (
+    PROVIDER_HANDLER,
+    RESOURCE_FOLLOW,
+    RESOURCE_IMPORTED_IMAGE,
+    RESOURCE_IMPORTED_SNAPSHOT,
+    RESOURCE_LICENSE_CONVERSION,
+    SIGNALLER_HANDLER,
+    WAIT_CONDITION_MAX_SECONDS,
+)
+from conversion_watch.resources import RESOURCE_KINDS, rules
+from conversion_watch.resources.attributes import attributes_from_data
+from localrun.lambda_context import FakeLambdaContext
+from localrun.lambdas import load_handler
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/LocalDeployment/00000000-0000-0000-0000-000000000001"
+PROVIDER = "ConversionResourceProvider"
+SIGNALLER = "ConversionResourceSignaller"
+RESOURCE_TYPES = {"ImportedImage": RESOURCE_IMPORTED_IMAGE, "ImportedSnapshot": RESOURCE_IMPORTED_SNAPSHOT,
+                  "LicenseTypeConversion": RESOURCE_LICENSE_CONVERSION}
+ACTIONS = ("create", "update", "delete", "rollback")
+_KEYS = {"at", "action", "resource", "logicalId", "properties", "timeoutSeconds", "taskId"}
+MAX_RESPONSE_BYTES = 4096
+MAX_PHYSICAL_ID_BYTES = 1024
+
+
+class DeploymentError(ValueError):
+    """The scenario's ``deployments`` are not in the documented format."""
+
+
+class ProtocolError(RuntimeError):
+    """A handler answered CloudFormation in a way CloudFormation would not accept."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    index: int
+    at: float
+    action: str
+    resource: str  # the construct's name: ImportedImage | ImportedSnapshot | LicenseTypeConversion
+    logical_id: str
+    properties: dict[str, Any]
+    timeout: float
+    task_id: str | None
+
+    @property
+    def resource_type(self) -> str:
+        return RESOURCE_TYPES[self.resource]
+
+
+def parse_deployments(raw: Any, tasks: list[dict[str, Any]]) -> tuple[Deployment, ...]:
+    if not isinstance(raw, list):
+        raise DeploymentError("'deployments' must be a list")
+    by_id = {t.get("taskId"): t for t in tasks if isinstance(t, dict)}
+    parsed = []
+    for index, item in enumerate(raw):
+        where = f"deployments[{index}]"
+        if not isinstance(item, dict) or set(item) - _KEYS:
+            raise DeploymentError(f"{where}: an object with keys from {sorted(_KEYS)}")
+        at = item.get("at", 0)
+        if isinstance(at, bool) or not isinstance(at, int | float) or at < 0:
+            raise DeploymentError(f"{where}.at: seconds >= 0")
+        if item.get("action") not in ACTIONS:
+            raise DeploymentError(f"{where}.action: one of {list(ACTIONS)}")
+        if item.get("resource") not in RESOURCE_TYPES:
+            raise DeploymentError(f"{where}.resource: one of {sorted(RESOURCE_TYPES)}")
+        if not isinstance(item.get("logicalId"), str) or not item["logicalId"].isalnum():
+            raise DeploymentError(f"{where}.logicalId: letters and digits (a CloudFormation logical id)")
+        properties = item.get("properties", {})
+        if not isinstance(properties, dict):
+            raise DeploymentError(f"{where}.properties: an object")
+        timeout = item.get("timeoutSeconds", WAIT_CONDITION_MAX_SECONDS)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or \
+                not 1 <= timeout <= WAIT_CONDITION_MAX_SECONDS:
+            raise DeploymentError(f"{where}.timeoutSeconds: 1 to {WAIT_CONDITION_MAX_SECONDS} "
+                                  "(a wait condition's maximum)")
+        task_id = item.get("taskId")
+        if item["action"] in ("create", "update"):
+            _check_task(where, item, task_id, by_id, float(at))
+        parsed.append(Deployment(index, float(at), item["action"], item["resource"], item["logicalId"],
+                                 properties, float(timeout), task_id))
+    return tuple(sorted(parsed, key=lambda d: (d.at, d.index)))
+
+
+def _check_task(where: str, item: dict[str, Any], task_id: Any, tasks: dict[Any, Any], at: float) -> None:
+    if task_id is None and item["action"] == "update":
+        return  # a tags-only update starts no task
+    task_type = RESOURCE_KINDS[RESOURCE_TYPES[item["resource"]]].task_type
+    task = tasks.get(task_id)
+    if task is None or task.get("taskType") != task_type:
+        raise DeploymentError(f"{where}.taskId: {task_id!r} must name a {task_type} task of the scenario's 'tasks'")
+    timeline = task.get("timeline") or [{}]
+    if timeline[0].get("at") != at:
+        raise DeploymentError(f"{where}.taskId: {task_id}'s timeline must begin when the {item['action']} starts it "
+                              f"(at {at:g}), not at {timeline[0].get('at')!r}")
+
+
+@dataclass
+class _Wait:
+    deployment: Deployment
+    physical_id: str
+    handle_url: str
+    old_physical_id: str | None  # a replacing update: what is deleted once the new resource succeeded
+    old_properties: dict[str, Any] | None
+    done: bool = False
+
+
+@dataclass
+class _Resource:
+    resource_type: str
+    physical_id: str
+    properties: dict[str, Any]
+    follow_id: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+class DeploymentPlayer:
+    """Plays ``deployments`` during a local run (``localrun.engine.run_scenario`` wires it in)."""
+
+    def __init__(self, deployments: tuple[Deployment, ...], *, template: Path, clock: Any) -> None:
+        from localrun.template import event_sources, load_template, resolve, stack_spec
+
+        spec = stack_spec(load_template(template))
+        definition = resolve(spec.definition, lambda logical_id, attribute: logical_id)
+        sources = event_sources(json.loads(definition) if isinstance(definition, str) else definition)
+        self.event_source = sorted(sources)[0]
+        self.bus_name = spec.event_bus_name
+        self.deployments = deployments
+        self.clock = clock
+        self.double: Any = None
+        self.entries: dict[int, dict[str, Any]] = {}
+        self.protocol_errors: list[str] = []
+        self.responses: list[dict[str, Any]] = []  # every custom-resource response received, in order
+        self.signals: list[dict[str, Any]] = []  # every wait-condition signal received, in order
+        self._resources: dict[str, _Resource] = {}
+        self._waits: dict[str, _Wait] = {}  # by handle path
+        self._captured: dict[str, dict[str, Any]] = {}
+        self._lock = threading.RLock()
+        self._server: http.server.ThreadingHTTPServer | None = None
+        self._rules = 0
+
+    # -- wiring ---------------------------------------------------------------------------------------
+    def double_factory(self, inner: Callable[..., Any]) -> Callable[..., Any]:
+        player = self
+
+        def build(**kwargs: Any) -> Any:
+            player.double = inner(**kwargs)
+            return _DoubleWithDeployments(player.double, player)
+
+        return build
+
+    def actions(self) -> list[tuple[float, Callable[[str], None]]]:
+        steps: list[tuple[float, Callable[[str], None]]] = []
+        for deployment in self.deployments:
+            steps.append((deployment.at, self._action(deployment)))
+            if deployment.action in ("create", "update"):
+                steps.append((deployment.at + deployment.timeout, self._deadline(deployment)))
+        return steps
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        for deployment in self.deployments:
+            if deployment.task_id and deployment.action in ("create", "update"):
+                self.double.writes.hold(deployment.task_id)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        thread = threading.Thread(target=server.serve_forever, daemon=True, name="cloudformation-double")
+        thread.start()
+        self._server = server
+        from moto.events.models import Rule
+
+        original = Rule.send_to_targets
+        player = self
+
+        def send_to_targets(rule: Any, event: Any, transform_input: bool = True) -> None:
+            lambdas = [t for t in rule.targets if ":lambda:" in str(t.get("Arn"))]
+            if not lambdas:
+                return original(rule, event, transform_input)  # type: ignore[no-any-return]
+            others = copy.copy(rule)
+            others.targets = [t for t in rule.targets if t not in lambdas]
+            original(others, event, transform_input)
+            if rule.event_pattern.matches_event(event):
+                for target in lambdas:
+                    player._invoke_target(target, event)
+            return None
+
+        try:
+            with mock.patch.object(Rule, "send_to_targets", send_to_targets):
+                yield
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- the report ------------------------------------------------------------------------------------
+    def report(self) -> list[dict[str, Any]]:
+        if self.protocol_errors:
+            raise ProtocolError(f"{len(self.protocol_errors)} answer(s) CloudFormation would refuse: "
+                                f"{self.protocol_errors[0]}")
+        return [self.entries[i] for i in sorted(self.entries)]
+
+    def _record(self, deployment: Deployment, status: str, reason: str, attributes: dict[str, str]) -> None:
+        with self._lock:
+            self.entries[deployment.index] = {"logicalId": deployment.logical_id, "action": deployment.action,
+                                              "status": status, "reason": reason, "attributes": attributes,
+                                              "at": self.clock.seconds}
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def _action(self, deployment: Deployment) -> Callable[[str], None]:
+        def run(state_machine_arn: str) -> None:
+            import os
+
+            os.environ["STATE_MACHINE_ARN"] = state_machine_arn  # the provider's variable, as the construct sets it
+            getattr(self, f"_{deployment.action}")(deployment)
+
+        return run
+
+    def _deadline(self, deployment: Deployment) -> Callable[[str], None]:
+        def run(_: str) -> None:
+            wait = self._pending(deployment)
+            if wait is not None:
+                self._fail_wait(wait, f"WaitCondition timed out after {deployment.timeout:g} s without a signal "
+                                      "(CloudFormation: 'WaitCondition timed out. Received 0 conditions when "
+                                      "expecting 1')")
+
+        return run
+
+    def _pending(self, deployment: Deployment) -> _Wait | None:
+        with self._lock:
+            for wait in self._waits.values():
+                if wait.deployment is deployment and not wait.done:
+                    return wait
+        return None
+
+    def _create(self, deployment: Deployment) -> None:
+        if deployment.task_id:
+            self.double.writes.reserve(RESOURCE_KINDS[deployment.resource_type].task_type, deployment.task_id)
+        properties = self._properties(deployment.properties)
+        answer = self._request("Create", deployment.resource_type, deployment.logical_id, properties)
+        if answer["Status"] != "SUCCESS":
+            self._unreserve(deployment)
+            rollback = self._request("Delete", deployment.resource_type, deployment.logical_id, properties,
+                                     physical_id=answer["PhysicalResourceId"])
+            self._record(deployment, "FAILED", f"{answer['Reason']} (rollback: {rollback.get('Reason')})", {})
+            return
+        self._resources[deployment.logical_id] = _Resource(deployment.resource_type, answer["PhysicalResourceId"],
+                                                           properties)
+        self._wait_for(deployment, answer["PhysicalResourceId"], old=None)
+
+    def _update(self, deployment: Deployment) -> None:
+        current = self._resources.get(deployment.logical_id)
+        if current is None:
+            self._record(deployment, "FAILED", f"{deployment.logical_id} does not exist (nothing was created)", {})
+            return
+        if deployment.task_id:
+            self.double.writes.reserve(RESOURCE_KINDS[deployment.resource_type].task_type, deployment.task_id)
+        properties = self._properties(deployment.properties)
+        answer = self._request("Update", current.resource_type, deployment.logical_id, properties,
+                               physical_id=current.physical_id, old=current.properties)
+        if answer["Status"] != "SUCCESS":
+            self._unreserve(deployment)
+            self._record(deployment, "FAILED", answer["Reason"], {})
+            return
+        if answer["PhysicalResourceId"] == current.physical_id:
+            self._unreserve(deployment)
+            current.properties = properties
+            self._record(deployment, "SUCCESS", answer.get("Reason", ""), dict(current.attributes))
+            return
+        old = _Resource(current.resource_type, current.physical_id, current.properties, current.follow_id,
+                        current.attributes)
+        self._resources[deployment.logical_id] = _Resource(current.resource_type, answer["PhysicalResourceId"],
+                                                           properties)
+        self._wait_for(deployment, answer["PhysicalResourceId"], old=old)
+
+    def _delete(self, deployment: Deployment) -> None:
+        wait = self._pending(deployment) or self._pending_for(deployment.logical_id)
+        if wait is not None:
+            self._fail_wait(wait, f"the stack operation was cancelled at {self.clock.seconds:g} s", rollback=False)
+        resource = self._resources.pop(deployment.logical_id, None)
+        if resource is None:
+            self._record(deployment, "SUCCESS", "nothing to delete", {})
+            return
+        answer = self._remove(deployment.logical_id, resource)
+        self._record(deployment, answer["Status"], answer.get("Reason", ""), {})
+
+    def _rollback(self, deployment: Deployment) -> None:
+        self._delete(deployment)
+
+    def _pending_for(self, logical_id: str) -> _Wait | None:
+        with self._lock:
+            for wait in self._waits.values():
+                if wait.deployment.logical_id == logical_id and not wait.done:
+                    return wait
+        return None
+
+    def _unreserve(self, deployment: Deployment) -> None:
+        if deployment.task_id:
+            reserved = self.double.writes.reserved[RESOURCE_KINDS[deployment.resource_type].task_type]
+            if deployment.task_id in reserved:
+                reserved.remove(deployment.task_id)
+
+    # -- the wait condition ------------------------------------------------------------------------------
+    def _wait_for(self, deployment: Deployment, physical_id: str, *, old: _Resource | None) -> None:
+        resource = self._resources[deployment.logical_id]
+        kind = RESOURCE_KINDS[deployment.resource_type]
+        if deployment.task_id is not None and physical_id != deployment.task_id:
+            self.protocol_errors.append(f"{deployment.logical_id}: the task started is {physical_id}, the scenario "
+                                        f"gave {deployment.task_id}")
+        path = f"/handle/{deployment.logical_id}/{deployment.index}"
+        handle_url = self.base_url + path
+        wait = _Wait(deployment, physical_id, handle_url, old.physical_id if old else None,
+                     old.properties if old else None)
+        with self._lock:
+            self._waits[path] = wait
+            self._rules += 1
+            rule_name = f"{deployment.logical_id}SignalRule{self._rules}"
+        import boto3
+
+        events = boto3.client("events", region_name=REGION)
+        events.put_rule(Name=rule_name, EventBusName=self.bus_name, State="ENABLED",
+                        EventPattern=json.dumps(rules.event_pattern(self.event_source, physical_id)))
+        events.put_targets(Rule=rule_name, EventBusName=self.bus_name, Targets=[{
+            "Id": "signaller", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}",
+            "InputTransformer": rules.input_transformer(handle_url)}])
+        follow_properties = {"TaskType": kind.task_type, "TaskId": physical_id, "WaitHandle": handle_url}
+        follow = self._request("Create" if resource.follow_id is None else "Update", RESOURCE_FOLLOW,
+                               f"{deployment.logical_id}Follow", follow_properties, physical_id=resource.follow_id)
+        if follow["Status"] != "SUCCESS":
+            self._fail_wait(wait, f"{deployment.logical_id}Follow: {follow['Reason']}")
+            return
+        resource.follow_id = follow["PhysicalResourceId"]
+
+    def signalled(self, path: str, body: dict[str, Any]) -> None:
+        """A PUT to a handle URL (from the server's thread, while the signalling thread waits for the answer)."""
+        problems = _signal_problems(body)
+        with self._lock:
+            self.signals.append({"handle": path, "at": self.clock.seconds, **body})
+            if problems:
+                self.protocol_errors.append(f"signal to {path}: {problems}")
+                return
+            wait = self._waits.get(path)
+            if wait is None or wait.done:
+                return  # a late signal: the wait condition has ended (CloudFormation ignores it too)
+            wait.done = True
+        finish = self.clock.wrap(lambda: self._finish(wait, body))  # counted now: time waits for it
+        threading.Thread(target=finish, daemon=True, name=f"wait-{wait.deployment.logical_id}").start()
+
+    def _finish(self, wait: _Wait, body: dict[str, Any]) -> None:
+        deployment = wait.deployment
+        if body["Status"] == "SUCCESS":
+            data = json.dumps({body["UniqueId"]: body["Data"]})  # the wait condition's Data attribute
+            attributes = attributes_from_data(deployment.resource_type, data)
+            resource = self._resources.get(deployment.logical_id)
+            if resource is not None:
+                resource.attributes = attributes
+            reason = body.get("Reason", "")
+            if wait.old_physical_id is not None:  # the replacement succeeded: CloudFormation deletes the old one
+                assert wait.old_properties is not None
+                old = _Resource(deployment.resource_type, wait.old_physical_id, wait.old_properties)
+                cleanup = self._request("Delete", old.resource_type, deployment.logical_id, old.properties,
+                                        physical_id=old.physical_id)
+                reason += f" (cleanup of {wait.old_physical_id}: {cleanup.get('Reason')})"
+            self._record(deployment, "SUCCESS", reason, attributes)
+            return
+        self._fail(wait, f"WaitCondition received failed message: '{body.get('Reason')}' for uniqueId: "
+                         f"{body.get('UniqueId')}", rollback=True)
+
+    def _fail_wait(self, wait: _Wait, reason: str, *, rollback: bool = True) -> None:
+        with self._lock:
+            if wait.done:
+                return
+            wait.done = True
+        self._fail(wait, reason, rollback=rollback)
+
+    def _fail(self, wait: _Wait, reason: str, *, rollback: bool) -> None:
+        deployment = wait.deployment
+        if rollback:
+            resource = self._resources.pop(deployment.logical_id, None)
+            if resource is not None:
+                answer = self._remove(deployment.logical_id, resource)
+                reason += f"; rollback: {answer.get('Reason')}"
+            if wait.old_physical_id is not None and wait.old_properties is not None:
+                self._resources[deployment.logical_id] = _Resource(deployment.resource_type, wait.old_physical_id,
+                                                                   wait.old_properties)
+        self._record(deployment, "FAILED", reason, {})
+
+    def _remove(self, logical_id: str, resource: _Resource) -> dict[str, Any]:
+        """Delete the follow resource, then the task's resource (the reverse of their creation)."""
+        if resource.follow_id is not None:
+            self._request("Delete", RESOURCE_FOLLOW, f"{logical_id}Follow", {}, physical_id=resource.follow_id)
+        return self._request("Delete", resource.resource_type, logical_id, resource.properties,
+                             physical_id=resource.physical_id)
+
+    # -- the custom-resource protocol ------------------------------------------------------------------------
+    def _properties(self, properties: dict[str, Any]) -> dict[str, Any]:
+        """What CloudFormation hands a custom resource: ServiceToken first, every scalar as a string."""
+        return {"ServiceToken": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PROVIDER}", **_strings(properties)}
+
+    def _request(self, request_type: str, resource_type: str, logical_id: str, properties: dict[str, Any], *,
+                 physical_id: str | None = None, old: dict[str, Any] | None = None) -> dict[str, Any]:
+        request_id = str(uuid.uuid4())
+        path = f"/response/{request_id}"
+        request: dict[str, Any] = {
+            "RequestType": request_type, "ResponseURL": self.base_url + path, "StackId": STACK_ID,
+            "RequestId": request_id, "ResourceType": resource_type, "LogicalResourceId": logical_id,
+            "ResourceProperties": properties if resource_type != RESOURCE_FOLLOW else self._properties(properties),
+        }
+        if physical_id is not None and request_type != "Create":
+            request["PhysicalResourceId"] = physical_id
+        if request_type == "Update":
+            request["OldResourceProperties"] = old if old is not None else request["ResourceProperties"]
+        try:
+            self._invoke(PROVIDER_HANDLER, PROVIDER, request)
+        except Exception as error:  # noqa: BLE001 - a crashed provider answers nothing: CloudFormation times out
+            return {"Status": "FAILED", "Reason": f"the provider crashed ({type(error).__name__}: {error}); "
+                                                  "CloudFormation would wait for its one-hour timeout",
+                    "PhysicalResourceId": physical_id or "none"}
+        with self._lock:
+            answer = self._captured.pop(path, None)
+        if answer is None:
+            self.protocol_errors.append(f"{request_type} {logical_id}: the provider returned without answering "
+                                        "the ResponseURL")
+            return {"Status": "FAILED", "Reason": "no response", "PhysicalResourceId": physical_id or "none"}
+        problems = _response_problems(request, answer)
+        if problems:
+            self.protocol_errors.append(f"{request_type} {logical_id}: {problems}")
+        self.responses.append({"request": {k: v for k, v in request.items() if k != "ResponseURL"},
+                               "response": answer, "at": self.clock.seconds})
+        return answer
+
+    def responded(self, path: str, raw: bytes, content_type: str | None) -> None:
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError as error:
+            with self._lock:
+                self.protocol_errors.append(f"{path}: the response is not JSON ({error})")
+            return
+        with self._lock:
+            if len(raw) > MAX_RESPONSE_BYTES:
+                self.protocol_errors.append(f"{path}: a {len(raw)}-byte response (at most {MAX_RESPONSE_BYTES})")
+            if content_type:
+                self.protocol_errors.append(f"{path}: Content-Type {content_type!r} (the presigned URL is signed "
+                                            "without one)")
+            self._captured[path] = body
+
+    def _invoke(self, handler_name: str, name: str, event: Any) -> Any:
+        """Call a handler as Lambda would; imported on first use, inside the run's environment (Powertools'
+        singletons read it when the runtime package is first imported)."""
+        from localrun import one_at_a_time
+
+        handler = load_handler(handler_name)
+        context = FakeLambdaContext(function_name=name,
+                                    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
+        outcome: dict[str, Any] = {}
+
+        def call() -> None:
+            try:
+                with one_at_a_time.invocation():
+                    outcome["result"] = handler(event, context)
+            except Exception as error:  # noqa: BLE001 - handed to the caller below
+                outcome["error"] = error
+
+        # A thread of its own, as the watcher's handlers: its output goes to the function log, not the terminal.
+        worker = threading.Thread(target=call, name=f"lambda-{name}")
+        worker.start()
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
+
+    def _invoke_target(self, target: dict[str, Any], event: Any) -> None:
+        """EventBridge's delivery to the signaller: the rule's input transformer, then the function."""
+        transformer = target.get("InputTransformer") or {}
+        detail = json.dumps(event.get("detail"))
+        payload = json.loads(transformer["InputTemplate"].replace("<detail>", detail)) if transformer else event
+        self._invoke(SIGNALLER_HANDLER, SIGNALLER, payload)
+
+
+def describe_deployment(entry: dict[str, Any]) -> str:
+    """One line of the printed timeline."""
+    attributes = ", ".join(f"{k}={v}" for k, v in entry["attributes"].items())
+    return (f"deployment {entry['logicalId']} {entry['action']} {entry['status']}: {entry['reason']}"
+            + (f" [{attributes}]" if attributes else ""))
+
+
+def _strings(value: Any) -> Any:
+    """CloudFormation passes custom resource properties with every scalar turned into a string."""
+    if isinstance(value, dict):
+        return {k: _strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strings(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _response_problems(request: dict[str, Any], body: dict[str, Any]) -> str:
+    """The documented response fields (crpg-ref-responses): what CloudFormation would refuse."""
+    problems = []
+    if body.get("Status") not in ("SUCCESS", "FAILED"):
+        problems.append(f"Status {body.get('Status')!r} is not SUCCESS or FAILED")
+    if body.get("Status") == "FAILED" and not body.get("Reason"):
+        problems.append("a FAILED response needs a Reason")
+    physical = body.get("PhysicalResourceId")
+    if not isinstance(physical, str) or not physical or len(physical.encode()) > MAX_PHYSICAL_ID_BYTES:
+        problems.append("PhysicalResourceId must be a non-empty string of at most 1 KB")
+    if request["RequestType"] == "Delete" and physical != request.get("PhysicalResourceId"):
+        problems.append("a Delete must answer with the PhysicalResourceId it was given")
+    for key in ("StackId", "RequestId", "LogicalResourceId"):
+        if body.get(key) != request[key]:
+            problems.append(f"{key} {body.get(key)!r} does not echo the request's")
+    if "NoEcho" in body and not isinstance(body["NoEcho"], bool):
+        problems.append("NoEcho must be a boolean")
+    data = body.get("Data", {})
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        problems.append("Data must be an object of strings (Fn::GetAtt reads them)")
+    unknown = set(body) - {"Status", "Reason", "PhysicalResourceId", "StackId", "RequestId", "LogicalResourceId",
+                           "NoEcho", "Data"}
+    if unknown:
+        problems.append(f"unknown fields {sorted(unknown)}")
+    return "; ".join(problems)
+
+
+def _signal_problems(body: Any) -> str:
+    """A wait condition signal: Status SUCCESS | FAILURE, a UniqueId, Data and Reason strings."""
+    if not isinstance(body, dict):
+        return "not a JSON object"
+    problems = []
+    if body.get("Status") not in ("SUCCESS", "FAILURE"):
+        problems.append(f"Status {body.get('Status')!r} is not SUCCESS or FAILURE")
+    if not isinstance(body.get("UniqueId"), str) or not body["UniqueId"]:
+        problems.append("UniqueId must be a non-empty string")
+    for key in ("Data", "Reason"):
+        if key in body and not isinstance(body[key], str):
+            problems.append(f"{key} must be a string")
+    return "; ".join(problems)
+
+
+def _handler_class(player: DeploymentPlayer) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/response/"):
+                player.responded(self.path, raw, self.headers.get("Content-Type"))
+            elif self.path.startswith("/handle/"):
+                try:
+                    body = json.loads(raw)
+                except json.JSONDecodeError:
+                    body = raw.decode("utf-8", "replace")
+                player.signalled(self.path, body if isinstance(body, dict) else {"unparsed": body})
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return Handler
+
+
+class _DoubleWithDeployments:
+    """The service double, with the deployment player's server and rule delivery installed beside it."""
+
+    def __init__(self, double: Any, player: DeploymentPlayer) -> None:
+        self._double, self._player = double, player
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._double, name)
+
+    @contextlib.contextmanager
+    def install(self) -> Iterator[Any]:
+        with self._double.install(), self._player.installed():
+            yield self
