@@ -11,9 +11,10 @@ What it plays, as CloudFormation does for the template ``conversion_watch_cdk.re
   (``conversion_watch.resources.rules``: moto matches the pattern; a Lambda target, which moto does not
   deliver to, is invoked in the publishing thread with the rule's input transformer applied), then
   the follow resource (which starts the watch), then the wait condition: the handle is a URL served
-  here; a SUCCESS signal ends it with its ``Data`` (``{"<UniqueId>": "<Data>"}``, read back with the
-  construct's ``Fn::Select``/``Fn::Split``), a FAILURE signal or ``timeoutSeconds`` without a signal fails
-  it, and the failure rolls back (Delete of the follow and the task's resource, as CloudFormation does);
+  here; a SUCCESS signal ends it with its ``Data`` (``{"<UniqueId>": "<Data>"}``), handed to the result
+  resource whose response ``Data`` are the attributes; a FAILURE signal or ``timeoutSeconds`` without a
+  signal fails it, and the failure rolls back (Delete of the follow and the task's resource, as
+  CloudFormation does);
 * a replacing Update's cleanup (the old resource's Delete) once the new one succeeded;
 * ``delete`` and ``rollback`` actions: the resource's Delete.
 
@@ -43,11 +44,11 @@ from conversion_watch.contract import (
     RESOURCE_IMPORTED_IMAGE,
     RESOURCE_IMPORTED_SNAPSHOT,
     RESOURCE_LICENSE_CONVERSION,
+    RESOURCE_RESULT,
     SIGNALLER_HANDLER,
     WAIT_CONDITION_MAX_SECONDS,
 )
 from conversion_watch.resources import RESOURCE_KINDS, rules
-from conversion_watch.resources.attributes import attributes_from_data
 from localrun.lambda_context import FakeLambdaContext
 from localrun.lambdas import load_handler
 
@@ -151,6 +152,7 @@ class _Resource:
     physical_id: str
     properties: dict[str, Any]
     follow_id: str | None = None
+    result_id: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -309,8 +311,7 @@ class DeploymentPlayer:
             current.properties = properties
             self._record(deployment, "SUCCESS", answer.get("Reason", ""), dict(current.attributes))
             return
-        old = _Resource(current.resource_type, current.physical_id, current.properties, current.follow_id,
-                        current.attributes)
+        old = _Resource(current.resource_type, current.physical_id, current.properties)
         self._resources[deployment.logical_id] = _Resource(current.resource_type, answer["PhysicalResourceId"],
                                                            properties)
         self._wait_for(deployment, answer["PhysicalResourceId"], old=old)
@@ -392,10 +393,17 @@ class DeploymentPlayer:
         deployment = wait.deployment
         if body["Status"] == "SUCCESS":
             data = json.dumps({body["UniqueId"]: body["Data"]})  # the wait condition's Data attribute
-            attributes = attributes_from_data(deployment.resource_type, data)
+            kind = RESOURCE_KINDS[deployment.resource_type]
+            result = self._request("Create", RESOURCE_RESULT, f"{deployment.logical_id}Result",
+                                   {"TaskType": kind.task_type, "TaskId": wait.physical_id, "WaitData": data})
+            if result["Status"] != "SUCCESS":
+                self._fail(wait, f"{deployment.logical_id}Result: {result.get('Reason')}", rollback=True)
+                return
+            attributes = dict(result.get("Data") or {})
             resource = self._resources.get(deployment.logical_id)
             if resource is not None:
                 resource.attributes = attributes
+                resource.result_id = result["PhysicalResourceId"]
             reason = body.get("Reason", "")
             if wait.old_physical_id is not None:  # the replacement succeeded: CloudFormation deletes the old one
                 assert wait.old_properties is not None
@@ -428,7 +436,9 @@ class DeploymentPlayer:
         self._record(deployment, "FAILED", reason, {})
 
     def _remove(self, logical_id: str, resource: _Resource) -> dict[str, Any]:
-        """Delete the follow resource, then the task's resource (the reverse of their creation)."""
+        """Delete the result and follow resources, then the task's resource (the reverse of their creation)."""
+        if resource.result_id is not None:
+            self._request("Delete", RESOURCE_RESULT, f"{logical_id}Result", {}, physical_id=resource.result_id)
         if resource.follow_id is not None:
             self._request("Delete", RESOURCE_FOLLOW, f"{logical_id}Follow", {}, physical_id=resource.follow_id)
         return self._request("Delete", resource.resource_type, logical_id, resource.properties,
@@ -446,7 +456,7 @@ class DeploymentPlayer:
         request: dict[str, Any] = {
             "RequestType": request_type, "ResponseURL": self.base_url + path, "StackId": STACK_ID,
             "RequestId": request_id, "ResourceType": resource_type, "LogicalResourceId": logical_id,
-            "ResourceProperties": properties if resource_type != RESOURCE_FOLLOW else self._properties(properties),
+            "ResourceProperties": properties if resource_type in RESOURCE_KINDS else self._properties(properties),
         }
         if physical_id is not None and request_type != "Create":
             request["PhysicalResourceId"] = physical_id

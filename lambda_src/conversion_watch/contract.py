@@ -127,6 +127,8 @@ RESOURCE_IMPORTED_IMAGE = "Custom::ImportedImage"
 RESOURCE_IMPORTED_SNAPSHOT = "Custom::ImportedSnapshot"
 RESOURCE_LICENSE_CONVERSION = "Custom::LicenseTypeConversion"
 RESOURCE_FOLLOW = "Custom::ConversionTaskFollow"
+# After the wait condition: returns the task's attributes (from the wait condition's Data) for Fn::GetAtt.
+RESOURCE_RESULT = "Custom::ConversionTaskResult"
 # CloudFormation: a custom resource answers within ServiceTimeout, 1 to 3600 seconds (default 3600);
 # a wait condition's Timeout is at most 43200 seconds (12 hours).
 CUSTOM_RESOURCE_MAX_SECONDS = 3600
@@ -135,7 +137,7 @@ DEFAULT_RESOURCE_TIMEOUT_SECONDS = WAIT_CONDITION_MAX_SECONDS
 # The provider and signaller functions' handlers (localrun routes the same names).
 PROVIDER_HANDLER = "conversion_watch.handlers.resource_provider.handler"
 SIGNALLER_HANDLER = "conversion_watch.handlers.signal_wait_condition.handler"
-# A success signal's Data: the resource's attributes in a fixed order joined by ";" (ids never hold
-# ';' or '"'), so Fn::Select/Fn::Split read each one out of the wait condition's Data attribute.
+# A success signal's Data: the resource's attributes in a fixed order joined by ";" (ids never hold ';');
+# the result resource splits it (conversion_watch.resources.attributes).
 SIGNAL_FIELD_SEPARATOR = ";"
 SIGNAL_LIST_SEPARATOR = ","

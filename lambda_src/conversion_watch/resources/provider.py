@@ -22,10 +22,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from conversion_watch import starter
-from conversion_watch.contract import RESOURCE_FOLLOW
+from conversion_watch.contract import RESOURCE_FOLLOW, RESOURCE_RESULT
 from conversion_watch.errors import TaskNotFound
 from conversion_watch.kinds import TASK_KINDS, kind
 from conversion_watch.resources import RESOURCE_KINDS, signal
+from conversion_watch.resources.attributes import BY_TASK_TYPE, attributes_from_data
 from conversion_watch.resources.base import PropertyError, ResourceKind
 from conversion_watch.resources.http_put import clip, put_json
 
@@ -66,6 +67,8 @@ def serve(request: dict[str, Any], *, clients: Callable[[str], Any], state_machi
     resource_type = request.get("ResourceType")
     if resource_type == RESOURCE_FOLLOW:
         return _follow(request, clients=clients, state_machine_arn=state_machine_arn)
+    if resource_type == RESOURCE_RESULT:
+        return _result(request)
     resource_kind = RESOURCE_KINDS.get(str(resource_type))
     if resource_kind is None:
         return Outcome("FAILED", f"this provider serves no resource type {resource_type!r}",
@@ -130,6 +133,19 @@ def _follow(request: dict[str, Any], *, clients: Callable[[str], Any], state_mac
     if ended is not None:
         signal.send(str(properties["WaitHandle"]), ended)
     return Outcome("SUCCESS", f"{started.execution_name} {started.outcome}", physical_id, {})
+
+
+def _result(request: dict[str, Any]) -> Outcome:
+    """The completed task's attributes, read from the wait condition's Data, as this resource's own."""
+    properties = request.get("ResourceProperties") or {}
+    physical_id = str(request.get("PhysicalResourceId") or f"result-{properties.get('TaskId')}")
+    if request["RequestType"] == "Delete":
+        return Outcome("SUCCESS", "nothing to remove", physical_id, {})
+    try:
+        values = attributes_from_data(BY_TASK_TYPE[str(properties.get("TaskType"))], properties.get("WaitData"))
+    except (KeyError, ValueError) as error:
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}", physical_id, {})
+    return Outcome("SUCCESS", "attributes read", physical_id, values)
 
 
 def attribute_reader(clients: Callable[[str], Any]) -> Callable[[str, str], list[str]]:
