@@ -124,8 +124,8 @@ def parse_deployments(raw: Any, tasks: list[dict[str, Any]]) -> tuple[Deployment
 
 
 def _check_task(where: str, item: dict[str, Any], task_id: Any, tasks: dict[Any, Any], at: float) -> None:
-    if task_id is None and item["action"] == "update":
-        return  # a tags-only update starts no task
+    if task_id is None:
+        return  # a create refused before any task starts, or a tags-only update
     task_type = RESOURCE_KINDS[RESOURCE_TYPES[item["resource"]]].task_type
     task = tasks.get(task_id)
     if task is None or task.get("taskType") != task_type:
@@ -242,7 +242,7 @@ class DeploymentPlayer:
         if self.protocol_errors:
             raise ProtocolError(f"{len(self.protocol_errors)} answer(s) CloudFormation would refuse: "
                                 f"{self.protocol_errors[0]}")
-        return [self.entries[i] for i in sorted(self.entries)]
+        return [self.entries[d.index] for d in self.deployments if d.index in self.entries]  # in time order
 
     def _record(self, deployment: Deployment, status: str, reason: str, attributes: dict[str, str]) -> None:
         with self._lock:
