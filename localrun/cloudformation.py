@@ -63,6 +63,7 @@ ACTIONS = ("create", "update", "delete", "rollback")
 _KEYS = {"at", "action", "resource", "logicalId", "properties", "timeoutSeconds", "taskId"}
 MAX_RESPONSE_BYTES = 4096
 MAX_PHYSICAL_ID_BYTES = 1024
+ASYNC_ATTEMPTS = 3  # an asynchronous invocation and Lambda's two retries
 
 
 class DeploymentError(ValueError):
@@ -178,6 +179,7 @@ class DeploymentPlayer:
         self._waits: dict[str, _Wait] = {}  # by handle path
         self._captured: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
+        self._rules_lock = threading.RLock()
         self._server: http.server.ThreadingHTTPServer | None = None
         self._rules = 0
 
@@ -225,8 +227,19 @@ class DeploymentPlayer:
                     player._invoke_target(target, event)
             return None
 
+        from moto.events.models import EventsBackend
+
+        delivering = EventsBackend.put_events
+
+        def put_events(backend: Any, entries: list[dict[str, Any]]) -> Any:
+            # moto iterates the bus's rules without a lock: a rule created meanwhile would break the delivery
+            # ("OrderedDict mutated during iteration"), which EventBridge never does. Rules are created under this lock.
+            with player._rules_lock:
+                return delivering(backend, entries)
+
         try:
-            with mock.patch.object(Rule, "send_to_targets", send_to_targets):
+            with mock.patch.object(Rule, "send_to_targets", send_to_targets), \
+                    mock.patch.object(EventsBackend, "put_events", put_events):
                 yield
         finally:
             server.shutdown()
@@ -361,11 +374,8 @@ class DeploymentPlayer:
         import boto3
 
         events = boto3.client("events", region_name=REGION)
-        events.put_rule(Name=rule_name, EventBusName=self.bus_name, State="ENABLED",
-                        EventPattern=json.dumps(rules.event_pattern(self.event_source, physical_id)))
-        events.put_targets(Rule=rule_name, EventBusName=self.bus_name, Targets=[{
-            "Id": "signaller", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}",
-            "InputTransformer": rules.input_transformer(handle_url)}])
+        with self._rules_lock:
+            self._put_rule(events, rule_name, physical_id, handle_url)
         follow_properties = {"TaskType": kind.task_type, "TaskId": physical_id, "WaitHandle": handle_url}
         follow = self._request("Create" if resource.follow_id is None else "Update", RESOURCE_FOLLOW,
                                f"{deployment.logical_id}Follow", follow_properties, physical_id=resource.follow_id)
@@ -373,6 +383,13 @@ class DeploymentPlayer:
             self._fail_wait(wait, f"{deployment.logical_id}Follow: {follow['Reason']}")
             return
         resource.follow_id = follow["PhysicalResourceId"]
+
+    def _put_rule(self, events: Any, rule_name: str, task_id: str, handle_url: str) -> None:
+        events.put_rule(Name=rule_name, EventBusName=self.bus_name, State="ENABLED",
+                        EventPattern=json.dumps(rules.event_pattern(self.event_source, task_id)))
+        events.put_targets(Rule=rule_name, EventBusName=self.bus_name, Targets=[{
+            "Id": "signaller", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}",
+            "InputTransformer": rules.input_transformer(handle_url)}])
 
     def signalled(self, path: str, body: dict[str, Any]) -> None:
         """A PUT to a handle URL (from the server's thread, while the signalling thread waits for the answer)."""
@@ -526,7 +543,17 @@ class DeploymentPlayer:
         transformer = target.get("InputTransformer") or {}
         detail = json.dumps(event.get("detail"))
         payload = json.loads(transformer["InputTemplate"].replace("<detail>", detail)) if transformer else event
-        self._invoke(SIGNALLER_HANDLER, SIGNALLER, payload)
+        # EventBridge invokes Lambda asynchronously: a function error never fails the PutEvents call, and Lambda
+        # tries the event twice more (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+        errors = []
+        for _ in range(ASYNC_ATTEMPTS):
+            try:
+                self._invoke(SIGNALLER_HANDLER, SIGNALLER, payload)
+                return
+            except Exception as error:  # noqa: BLE001 - recorded: the run reports it
+                errors.append(f"{type(error).__name__}: {error}")
+        with self._lock:
+            self.protocol_errors.append(f"the signaller failed {ASYNC_ATTEMPTS} times on {detail[:200]}: {errors}")
 
 
 def describe_deployment(entry: dict[str, Any]) -> str:

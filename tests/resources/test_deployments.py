@@ -20,6 +20,7 @@ LICENSE_FAILURE = "The instance must be stopped before its license type can be c
 INSTANCE = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
 OK, BAD, SLOW, ROLLED = ("import-ami-0000000000000000a", "import-ami-0000000000000000b",
                          "import-ami-0000000000000000c", "import-ami-0000000000000000d")
+FIRST, SECOND = "import-ami-0000000000000000e", "import-ami-0000000000000000f"
 SNAP, LCT_OK, LCT_BAD = "import-snap-0000000000000000a", "lct-0a1b2c3d4e5f60718293a4b5c6d7e8f9", "lct-ffeeddcc"
 
 
@@ -38,6 +39,10 @@ TASKS = [
                           "snapshotId": "snap-0c0c0c0c0c0c0c0c0"}),
     _image_task(ROLLED, 0, {"at": 9000, "state": "completed", "imageId": "ami-0d0d0d0d0d0d0d0d0",
                             "snapshotId": "snap-0d0d0d0d0d0d0d0d0"}),
+    _image_task(FIRST, 0, {"at": 600, "state": "completed", "imageId": "ami-0e0e0e0e0e0e0e0e0",
+                           "snapshotId": "snap-0e1e1e1e1e1e1e1e1"}),
+    _image_task(SECOND, 1000, {"at": 2000, "state": "completed", "imageId": "ami-0f0f0f0f0f0f0f0f0",
+                               "snapshotId": "snap-0f1f1f1f1f1f1f1f1"}),
     {"taskType": "ec2-import-snapshot", "taskId": SNAP,
      "timeline": [{"at": 0, "state": "active"},
                   {"at": 1200, "state": "completed", "snapshotId": "snap-0e0e0e0e0e0e0e0e0"}]},
@@ -66,6 +71,9 @@ DEPLOYMENTS = [
     _create("Snapshot", "ImportedSnapshot", {"DiskContainer": {"Format": "VMDK", "Url": IMAGE}}, SNAP),
     _create("License", "LicenseTypeConversion", LICENSE, LCT_OK),
     _create("LicenseBroken", "LicenseTypeConversion", LICENSE, LCT_BAD),
+    _create("Replaced", "ImportedImage", DISK, FIRST),
+    {"at": 1000, "action": "update", "resource": "ImportedImage", "logicalId": "Replaced", "taskId": SECOND,
+     "properties": {"DiskContainers": [{"Format": "VMDK", "Url": IMAGE + ".v2"}]}},
     {"at": 1200, "action": "rollback", "resource": "ImportedImage", "logicalId": "Rolled"},
     {"at": 5000, "action": "update", "resource": "ImportedImage", "logicalId": "Image",
      "properties": {**DISK, "Tags": [{"Key": "team", "Value": "platform"}]}},
@@ -141,7 +149,7 @@ def test_bad_input_fails_before_any_task_starts_with_one_line_naming_the_propert
     assert entry["status"] == "FAILED"
     assert entry["reason"].startswith("BadUrl: DiskContainers[0].Url: 's3:/my-vm-images' is not an S3 URL")
     assert "\n" not in entry["reason"]
-    assert report.apiCalls["ec2:ImportImage"] == 4  # Image, Broken, Slow, Rolled: none for BadUrl
+    assert report.apiCalls["ec2:ImportImage"] == 6  # Image, Broken, Slow, Rolled, Replaced twice: none for BadUrl
 
 
 def test_a_tags_only_update_retags_in_place(played):
@@ -152,6 +160,19 @@ def test_a_tags_only_update_retags_in_place(played):
     assert entry["attributes"]["ImageId"] == "ami-0a1b2c3d4e5f60718"  # the same image: no new import
     for resource in (OK, "ami-0a1b2c3d4e5f60718", "snap-0a1b2c3d4e5f60718"):
         assert double.writes.tags[resource] == {"team": "platform"}
+
+
+def test_an_update_of_the_source_is_a_new_import_and_the_old_image_goes_after_it_succeeded(played):
+    report, double = played
+    entry = _entry(report, "Replaced", "update")
+
+    assert entry["status"] == "SUCCESS"
+    assert entry["attributes"] == {"ImportTaskId": SECOND, "ImageId": "ami-0f0f0f0f0f0f0f0f0",
+                                   "SnapshotIds": "snap-0f1f1f1f1f1f1f1f1"}
+    assert entry["reason"].endswith(f"(cleanup of {FIRST}: deregistered ami-0e0e0e0e0e0e0e0e0; "
+                                    "deleted snap-0e1e1e1e1e1e1e1e1)")
+    assert "ami-0f0f0f0f0f0f0f0f0" in double.writes.images()
+    assert "ami-0e0e0e0e0e0e0e0e0" not in double.writes.images()
 
 
 def test_delete_deregisters_the_image_and_deletes_its_snapshots(played):

@@ -3,12 +3,12 @@
 the watcher), the ``DiskImage`` they import, and ``VmImportServiceRole`` (the service role
 VM Import/Export needs). See docs/resources.md."""
 
-from conversion_watch_cdk.resources.constructs import (
+from conversion_watch_cdk.resources.service_role import VmImportServiceRole
+from conversion_watch_cdk.resources.task_resources import (
     DiskImage,
     ImportedImage,
     ImportedSnapshot,
     LicenseTypeConversion,
 )
-from conversion_watch_cdk.resources.service_role import VmImportServiceRole
 
 __all__ = ["DiskImage", "ImportedImage", "ImportedSnapshot", "LicenseTypeConversion", "VmImportServiceRole"]
