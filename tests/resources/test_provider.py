@@ -8,6 +8,7 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -190,6 +191,7 @@ class _Capture(http.server.BaseHTTPRequestHandler):
 
 
 def test_handle_puts_the_documented_response_to_the_response_url(clients):
+    _Capture.received = []
     server = http.server.HTTPServer(("127.0.0.1", 0), _Capture)
     threading.Thread(target=server.handle_request, daemon=True).start()
     request = _request("Delete", "Custom::ImportedImage", DISK, PhysicalResourceId=provider.NOT_STARTED,
@@ -199,8 +201,41 @@ def test_handle_puts_the_documented_response_to_the_response_url(clients):
     finally:
         server.server_close()
 
-    [(content_type, body)] = _Capture.received
+    [(content_type, body)] = _Capture.received[-1:]
     assert content_type == ""  # the presigned URL is signed without one
     assert json.loads(body) == sent == {
         "Status": "SUCCESS", "Reason": "no task was started", "PhysicalResourceId": provider.NOT_STARTED,
         "StackId": request["StackId"], "RequestId": "r-1", "LogicalResourceId": "Image", "NoEcho": False, "Data": {}}
+
+
+def test_the_follow_step_starts_the_watch_and_signals_a_task_that_already_ended(clients):
+    """Its terminal event may have been published before the signaller's rule existed: the follow step
+    looks, and signals the wait condition itself."""
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    clients.made["stepfunctions"] = sfn
+    clients.stubbers["stepfunctions"] = Stubber(sfn)
+    clients.stubbers["stepfunctions"].activate()
+    machine = "arn:aws:states:us-east-1:123456789012:stateMachine:Watcher"
+    clients.stubbers["stepfunctions"].add_response(
+        "start_execution", {"executionArn": f"{machine.replace('stateMachine', 'execution')}:watch-{TASK}",
+                            "startDate": datetime(2026, 1, 5, tzinfo=UTC)},
+        {"stateMachineArn": machine, "name": f"watch-{TASK}",
+         "input": json.dumps({"taskType": "ec2-import-image", "taskId": TASK}, separators=(",", ":"))})
+    completed = _described("completed", ImageId="ami-0123456789abcdef0", snapshot="snap-0123456789abcdef0")
+    for _ in range(2):  # the follow step's look, then the attributes' read
+        clients.stubbers["ec2"].add_response("describe_import_image_tasks", completed, {"ImportTaskIds": [TASK]})
+    _Capture.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Capture)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    handle = f"http://127.0.0.1:{server.server_address[1]}/handle"
+    try:
+        outcome = provider.serve(_request("Create", "Custom::ConversionTaskFollow", {
+            "TaskType": "ec2-import-image", "TaskId": TASK, "WaitHandle": handle}), clients=clients,
+            state_machine_arn=machine)
+    finally:
+        server.server_close()
+
+    assert (outcome.status, outcome.reason) == ("SUCCESS", f"watch-{TASK} STARTED")
+    [(_, body)] = _Capture.received
+    assert json.loads(body) == {"Status": "SUCCESS", "Reason": f"{TASK} completed", "UniqueId": TASK,
+                                "Data": f"{TASK};ami-0123456789abcdef0;snap-0123456789abcdef0"}
