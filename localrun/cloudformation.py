@@ -142,8 +142,7 @@ class _Wait:
     deployment: Deployment
     physical_id: str
     handle_url: str
-    old_physical_id: str | None  # a replacing update: what is deleted once the new resource succeeded
-    old_properties: dict[str, Any] | None
+    old: _Resource | None  # a replacing update: what is deleted once the new resource succeeded
     done: bool = False
 
 
@@ -154,6 +153,7 @@ class _Resource:
     properties: dict[str, Any]
     follow_id: str | None = None
     result_id: str | None = None
+    result_properties: dict[str, Any] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -324,7 +324,8 @@ class DeploymentPlayer:
             current.properties = properties
             self._record(deployment, "SUCCESS", answer.get("Reason", ""), dict(current.attributes))
             return
-        old = _Resource(current.resource_type, current.physical_id, current.properties)
+        old = _Resource(current.resource_type, current.physical_id, current.properties, follow_id=current.follow_id,
+                        result_id=current.result_id, result_properties=current.result_properties)
         self._resources[deployment.logical_id] = _Resource(current.resource_type, answer["PhysicalResourceId"],
                                                            properties)
         self._wait_for(deployment, answer["PhysicalResourceId"], old=old)
@@ -365,8 +366,7 @@ class DeploymentPlayer:
                                         f"gave {deployment.task_id}")
         path = f"/handle/{deployment.logical_id}/{deployment.index}"
         handle_url = self.base_url + path
-        wait = _Wait(deployment, physical_id, handle_url, old.physical_id if old else None,
-                     old.properties if old else None)
+        wait = _Wait(deployment, physical_id, handle_url, old)
         with self._lock:
             self._waits[path] = wait
             self._rules += 1
@@ -411,8 +411,9 @@ class DeploymentPlayer:
         if body["Status"] == "SUCCESS":
             data = json.dumps({body["UniqueId"]: body["Data"]})  # the wait condition's Data attribute
             kind = RESOURCE_KINDS[deployment.resource_type]
-            result = self._request("Create", RESOURCE_RESULT, f"{deployment.logical_id}Result",
-                                   {"TaskType": kind.task_type, "TaskId": wait.physical_id, "WaitData": data})
+            result_properties = {"TaskType": kind.task_type, "TaskId": wait.physical_id, "WaitData": data,
+                                 "RetainOnDelete": str(deployment.properties.get("RetainOnDelete", "false")).lower()}
+            result = self._request("Create", RESOURCE_RESULT, f"{deployment.logical_id}Result", result_properties)
             if result["Status"] != "SUCCESS":
                 self._fail(wait, f"{deployment.logical_id}Result: {result.get('Reason')}", rollback=True)
                 return
@@ -421,13 +422,11 @@ class DeploymentPlayer:
             if resource is not None:
                 resource.attributes = attributes
                 resource.result_id = result["PhysicalResourceId"]
+                resource.result_properties = result_properties
             reason = body.get("Reason", "")
-            if wait.old_physical_id is not None:  # the replacement succeeded: CloudFormation deletes the old one
-                assert wait.old_properties is not None
-                old = _Resource(deployment.resource_type, wait.old_physical_id, wait.old_properties)
-                cleanup = self._request("Delete", old.resource_type, deployment.logical_id, old.properties,
-                                        physical_id=old.physical_id)
-                reason += f" (cleanup of {wait.old_physical_id}: {cleanup.get('Reason')})"
+            if wait.old is not None:  # the replacement succeeded: CloudFormation deletes the old resources
+                cleanup = self._remove(deployment.logical_id, wait.old)
+                reason += f" (cleanup of {wait.old.physical_id}: {cleanup.get('Reason')})"
             self._record(deployment, "SUCCESS", reason, attributes)
             return
         self._fail(wait, f"WaitCondition received failed message: '{body.get('Reason')}' for uniqueId: "
@@ -447,19 +446,25 @@ class DeploymentPlayer:
             if resource is not None:
                 answer = self._remove(deployment.logical_id, resource)
                 reason += f"; rollback: {answer.get('Reason')}"
-            if wait.old_physical_id is not None and wait.old_properties is not None:
-                self._resources[deployment.logical_id] = _Resource(deployment.resource_type, wait.old_physical_id,
-                                                                   wait.old_properties)
+            if wait.old is not None:  # the update rolls back to the old resource
+                self._resources[deployment.logical_id] = wait.old
         self._record(deployment, "FAILED", reason, {})
 
     def _remove(self, logical_id: str, resource: _Resource) -> dict[str, Any]:
-        """Delete the result and follow resources, then the task's resource (the reverse of their creation)."""
+        """Delete the result and follow resources, then the task's resource (the reverse of their creation);
+        the answer's reason tells what each removed."""
+        reasons = []
         if resource.result_id is not None:
-            self._request("Delete", RESOURCE_RESULT, f"{logical_id}Result", {}, physical_id=resource.result_id)
+            result = self._request("Delete", RESOURCE_RESULT, f"{logical_id}Result", resource.result_properties,
+                                   physical_id=resource.result_id)
+            reasons.append(f"{logical_id}Result: {result.get('Reason')}")
         if resource.follow_id is not None:
             self._request("Delete", RESOURCE_FOLLOW, f"{logical_id}Follow", {}, physical_id=resource.follow_id)
-        return self._request("Delete", resource.resource_type, logical_id, resource.properties,
-                             physical_id=resource.physical_id)
+        answer = self._request("Delete", resource.resource_type, logical_id, resource.properties,
+                               physical_id=resource.physical_id)
+        if reasons:
+            answer = {**answer, "Reason": "; ".join([*reasons, f"{logical_id}: {answer.get('Reason')}"])}
+        return answer
 
     # -- the custom-resource protocol ------------------------------------------------------------------------
     def _properties(self, properties: dict[str, Any]) -> dict[str, Any]:

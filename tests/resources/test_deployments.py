@@ -169,8 +169,9 @@ def test_an_update_of_the_source_is_a_new_import_and_the_old_image_goes_after_it
     assert entry["status"] == "SUCCESS"
     assert entry["attributes"] == {"ImportTaskId": SECOND, "ImageId": "ami-0f0f0f0f0f0f0f0f0",
                                    "SnapshotIds": "snap-0f1f1f1f1f1f1f1f1"}
-    assert entry["reason"].endswith(f"(cleanup of {FIRST}: deregistered ami-0e0e0e0e0e0e0e0e0; "
-                                    "deleted snap-0e1e1e1e1e1e1e1e1)")
+    assert entry["reason"] == (f"{SECOND} completed (cleanup of {FIRST}: ReplacedResult: deregistered "
+                               "ami-0e0e0e0e0e0e0e0e0; deleted snap-0e1e1e1e1e1e1e1e1; Replaced: ami-0e0e0e0e0e0e0e0e0 "
+                               "was already gone; snap-0e1e1e1e1e1e1e1e1 was already gone)")
     assert "ami-0f0f0f0f0f0f0f0f0" in double.writes.images()
     assert "ami-0e0e0e0e0e0e0e0e0" not in double.writes.images()
 
@@ -180,7 +181,10 @@ def test_delete_deregisters_the_image_and_deletes_its_snapshots(played):
     entry = _entry(report, "Image", "delete")
 
     assert entry["status"] == "SUCCESS"
-    assert entry["reason"] == "deregistered ami-0a1b2c3d4e5f60718; deleted snap-0a1b2c3d4e5f60718"
+    # The result resource removes them from the ids it holds (at any age of the task); the task's own
+    # resource, deleted after it, finds them gone.
+    assert entry["reason"] == ("ImageResult: deregistered ami-0a1b2c3d4e5f60718; deleted snap-0a1b2c3d4e5f60718; "
+                               "Image: ami-0a1b2c3d4e5f60718 was already gone; snap-0a1b2c3d4e5f60718 was already gone")
     assert "ami-0a1b2c3d4e5f60718" in double.writes.deregistered
     assert "snap-0a1b2c3d4e5f60718" in double.writes.deleted_snapshots
 

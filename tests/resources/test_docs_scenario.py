@@ -19,6 +19,8 @@ def test_the_documented_deployment_creates_the_image_and_deletes_it():
          "attributes": {"ImportTaskId": "import-ami-0123456789abcdef0", "ImageId": "ami-0fedcba9876543210",
                         "SnapshotIds": "snap-0aaaabbbbccccdddd"}, "at": 5447.0},
         {"logicalId": "Image", "action": "delete", "status": "SUCCESS",
-         "reason": "deregistered ami-0fedcba9876543210; deleted snap-0aaaabbbbccccdddd", "attributes": {},
+         "reason": "ImageResult: deregistered ami-0fedcba9876543210; deleted snap-0aaaabbbbccccdddd; "
+                   "Image: ami-0fedcba9876543210 was already gone; snap-0aaaabbbbccccdddd was already gone",
+         "attributes": {},
          "at": 7200.0},
     ]

@@ -239,3 +239,29 @@ def test_the_follow_step_starts_the_watch_and_signals_a_task_that_already_ended(
     [(_, body)] = _Capture.received
     assert json.loads(body) == {"Status": "SUCCESS", "Reason": f"{TASK} completed", "UniqueId": TASK,
                                 "Data": f"{TASK};ami-0123456789abcdef0;snap-0123456789abcdef0"}
+
+
+def test_the_result_resource_removes_the_image_from_the_ids_it_holds(clients):
+    ec2 = clients.stubbers["ec2"]
+    ec2.add_response("deregister_image", {"Return": True}, {"ImageId": "ami-0123456789abcdef0"})
+    ec2.add_response("delete_snapshot", {}, {"SnapshotId": "snap-0a"})
+    ec2.add_client_error("delete_snapshot", "InvalidSnapshot.NotFound", "gone",
+                         expected_params={"SnapshotId": "snap-0b"})
+    data = json.dumps({TASK: f"{TASK};ami-0123456789abcdef0;snap-0a,snap-0b"})
+
+    outcome = _serve(_request("Delete", "Custom::ConversionTaskResult", {
+        "TaskType": "ec2-import-image", "TaskId": TASK, "WaitData": data, "RetainOnDelete": "false"},
+        PhysicalResourceId=f"result-{TASK}"), clients)  # no describe: it works however old the task is
+
+    assert (outcome.status, outcome.physical_id) == ("SUCCESS", f"result-{TASK}")
+    assert outcome.reason == "deregistered ami-0123456789abcdef0; deleted snap-0a; snap-0b was already gone"
+
+
+def test_the_result_resource_keeps_a_retained_image(clients):
+    data = json.dumps({TASK: f"{TASK};ami-0123456789abcdef0;snap-0a"})
+
+    outcome = _serve(_request("Delete", "Custom::ConversionTaskResult", {
+        "TaskType": "ec2-import-image", "TaskId": TASK, "WaitData": data, "RetainOnDelete": "true"},
+        PhysicalResourceId=f"result-{TASK}"), clients)
+
+    assert outcome.reason == f"kept {TASK}, ami-0123456789abcdef0, snap-0a: RetainOnDelete"

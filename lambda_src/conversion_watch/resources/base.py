@@ -42,6 +42,8 @@ class ResourceKind:
     attributes: Callable[[Any], list[str]]  # completed TaskSnapshot -> the signal's Data fields, in order
     remove: Callable[[Any, str, Mapping[str, Any]], list[str]]  # (clients, task id, properties) -> what it did
     retag: Callable[[Any, str, Mapping[str, Any], Mapping[str, Any]], list[str]] | None = None
+    # (clients, the completed task's attributes) -> what it did: removes what the task made, from its ids alone
+    release: Callable[[Any, Mapping[str, str]], list[str]] | None = None
 
     def source_changed(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
         ignored = self.in_place | {"ServiceToken", "ServiceTimeout"}

@@ -103,8 +103,14 @@ def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[st
         return [f"{task_id} ended {task.state}; it left no image"]
     if flag(properties, "RetainOnDelete"):
         return [f"kept {task.facts.imageId} ({', '.join(task.facts.snapshotIds)}): RetainOnDelete"]
-    return [ec2_cleanup.deregister_image(ec2, task.facts.imageId),
-            *ec2_cleanup.delete_snapshots(ec2, task.facts.snapshotIds)]
+    return release(clients, {"ImageId": task.facts.imageId, "SnapshotIds": ",".join(task.facts.snapshotIds)})
+
+
+def release(clients: Any, attributes: Mapping[str, str]) -> list[str]:
+    """Deregister the AMI, then delete its snapshots (EC2 refuses to delete a snapshot a registered AMI uses)."""
+    ec2 = clients("ec2")
+    snapshots = [s for s in attributes.get("SnapshotIds", "").split(SIGNAL_LIST_SEPARATOR) if s]
+    return [ec2_cleanup.deregister_image(ec2, attributes["ImageId"]), *ec2_cleanup.delete_snapshots(ec2, snapshots)]
 
 
 def retag(clients: Any, task_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -119,4 +125,4 @@ def retag(clients: Any, task_id: str, old: Mapping[str, Any], new: Mapping[str, 
 
 
 KIND = ResourceKind(resource_type=RESOURCE_IMPORTED_IMAGE, task_type=TASK_TYPE, check=check, start=start,
-                    attributes=attributes, remove=remove, retag=retag)
+                    attributes=attributes, remove=remove, retag=retag, release=release)

@@ -82,7 +82,11 @@ def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[st
         return [f"{task_id} ended {task.state}; it left no snapshot"]
     if flag(properties, "RetainOnDelete"):
         return [f"kept {task.facts.snapshotId}: RetainOnDelete"]
-    return ec2_cleanup.delete_snapshots(ec2, [task.facts.snapshotId])
+    return release(clients, {"SnapshotId": task.facts.snapshotId})
+
+
+def release(clients: Any, attributes: Mapping[str, str]) -> list[str]:
+    return ec2_cleanup.delete_snapshots(clients("ec2"), [attributes["SnapshotId"]])
 
 
 def retag(clients: Any, task_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -97,4 +101,4 @@ def retag(clients: Any, task_id: str, old: Mapping[str, Any], new: Mapping[str, 
 
 
 KIND = ResourceKind(resource_type=RESOURCE_IMPORTED_SNAPSHOT, task_type=TASK_TYPE, check=check, start=start,
-                    attributes=attributes, remove=remove, retag=retag)
+                    attributes=attributes, remove=remove, retag=retag, release=release)

@@ -68,7 +68,7 @@ def serve(request: dict[str, Any], *, clients: Callable[[str], Any], state_machi
     if resource_type == RESOURCE_FOLLOW:
         return _follow(request, clients=clients, state_machine_arn=state_machine_arn)
     if resource_type == RESOURCE_RESULT:
-        return _result(request)
+        return _result(request, clients)
     resource_kind = RESOURCE_KINDS.get(str(resource_type))
     if resource_kind is None:
         return Outcome("FAILED", f"this provider serves no resource type {resource_type!r}",
@@ -135,17 +135,35 @@ def _follow(request: dict[str, Any], *, clients: Callable[[str], Any], state_mac
     return Outcome("SUCCESS", f"{started.execution_name} {started.outcome}", physical_id, {})
 
 
-def _result(request: dict[str, Any]) -> Outcome:
-    """The completed task's attributes, read from the wait condition's Data, as this resource's own."""
+def _result(request: dict[str, Any], clients: Callable[[str], Any]) -> Outcome:
+    """The completed task's attributes, read from the wait condition's Data, as this resource's own.
+
+    Its Delete removes what the task made, from those ids: it needs no describe, so it works however
+    old the task is (the describes list the last 7 days only). One physical id per task: a new task
+    replaces it, and CloudFormation's cleanup deletes the old task's image with the old properties.
+    """
     properties = request.get("ResourceProperties") or {}
-    physical_id = str(request.get("PhysicalResourceId") or f"result-{properties.get('TaskId')}")
-    if request["RequestType"] == "Delete":
-        return Outcome("SUCCESS", "nothing to remove", physical_id, {})
+    physical_id = f"result-{properties.get('TaskId')}"
     try:
-        values = attributes_from_data(BY_TASK_TYPE[str(properties.get("TaskType"))], properties.get("WaitData"))
+        resource_type = BY_TASK_TYPE[str(properties.get("TaskType"))]
+        values = attributes_from_data(resource_type, properties.get("WaitData"))
     except (KeyError, ValueError) as error:
+        if request["RequestType"] == "Delete":  # never block a delete: nothing known was made
+            return Outcome("SUCCESS", f"nothing known to remove ({error})", str(request.get("PhysicalResourceId")), {})
         return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}", physical_id, {})
-    return Outcome("SUCCESS", "attributes read", physical_id, values)
+    if request["RequestType"] != "Delete":
+        return Outcome("SUCCESS", "attributes read", physical_id, values)
+    physical_id = str(request.get("PhysicalResourceId") or physical_id)
+    release = RESOURCE_KINDS[resource_type].release
+    if release is None:
+        return Outcome("SUCCESS", "nothing to remove", physical_id, {})
+    if str(properties.get("RetainOnDelete", "false")).lower() == "true":
+        return Outcome("SUCCESS", f"kept {', '.join(v for v in values.values() if v)}: RetainOnDelete", physical_id, {})
+    try:
+        done = release(clients, values)
+    except ClientError as error:
+        return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}", physical_id, {})
+    return Outcome("SUCCESS", "; ".join(done), physical_id, {})
 
 
 def attribute_reader(clients: Callable[[str], Any]) -> Callable[[str, str], list[str]]:

@@ -123,10 +123,12 @@ class _ConversionResource(Construct):
                                                    timeout=str(seconds), count=1)
         self.wait_condition.node.add_dependency(self.follow)
         # The attributes, as a custom resource's own (Fn::GetAtt strings), from the wait condition's Data.
+        # Its Delete removes what the task made (unless retained), from the ids in the Data: at any age.
         self.result = CustomResource(self, "Result", service_token=functions.provider.function_arn,
                                      resource_type=c.RESOURCE_RESULT, service_timeout=PROVIDER_TIMEOUT,
                                      properties={"TaskType": task_type, "TaskId": self.task_id,
-                                                 "WaitData": self.wait_condition.attr_data})
+                                                 "WaitData": self.wait_condition.attr_data,
+                                                 "RetainOnDelete": properties.get("RetainOnDelete", "false")})
 
     def _attribute(self, name: str) -> str:
         """An attribute of the completed task (``conversion_watch.resources.attributes.ATTRIBUTES``)."""
