@@ -265,3 +265,19 @@ def test_the_result_resource_keeps_a_retained_image(clients):
         PhysicalResourceId=f"result-{TASK}"), clients)
 
     assert outcome.reason == f"kept {TASK}, ami-0123456789abcdef0, snap-0a: RetainOnDelete"
+
+
+LCT = "lct-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+
+
+def test_a_license_conversion_delete_converts_back_only_when_asked(clients):
+    kept = _serve(_request("Delete", "Custom::LicenseTypeConversion", LICENSE, PhysicalResourceId=LCT), clients)
+    assert kept.reason == f"{LCT}: the license type stays converted (ConvertBackOnDelete is not true)"
+
+    clients.stubbers["license-manager"].add_response(
+        "create_license_conversion_task_for_resource", {"LicenseConversionTaskId": "lct-0b"},
+        {"ResourceArn": INSTANCE, "SourceLicenseContext": {"UsageOperation": "RunInstances:0800"},
+         "DestinationLicenseContext": {"UsageOperation": "RunInstances:0002"}})
+    back = _serve(_request("Delete", "Custom::LicenseTypeConversion", {**LICENSE, "ConvertBackOnDelete": "true"},
+                           PhysicalResourceId=LCT), clients)
+    assert back.reason == "started lct-0b converting back"
