@@ -16,6 +16,9 @@ What it plays, as CloudFormation does for the template ``conversion_watch_cdk.re
   signal fails it, and the failure rolls back (Delete of the follow and the task's resource, as
   CloudFormation does);
 * a replacing Update's cleanup (the old resource's Delete) once the new one succeeded;
+* the failure texts CloudFormation shows ("WaitCondition received failed message: '...' for uniqueId: ...",
+  "WaitCondition timed out. Received 0 conditions when expecting 1") in the form commonly seen; AWS does not
+  document them;
 * ``delete`` and ``rollback`` actions: the resource's Delete.
 
 The task a Create starts gets the deployment's ``taskId`` (the service double holds that scenario
