@@ -136,7 +136,7 @@ def test_a_rollback_during_the_import_cancels_it_and_leaves_nothing(played):
     assert _entry(report, "Rolled")["status"] == "FAILED"
     rollback = _entry(report, "Rolled", "rollback")
     assert (rollback["status"], rollback["at"]) == ("SUCCESS", 1200)
-    assert rollback["reason"] == f"cancelled {ROLLED}"
+    assert rollback["reason"] == f"cancelled {ROLLED} (it was active, pending, 0%)"
     assert double.tasks[ROLLED].entry_at(report.simulatedSeconds).state == "deleted"
     assert "ami-0d0d0d0d0d0d0d0d0" not in double.writes.images()
     assert "snap-0d0d0d0d0d0d0d0d0" not in double.writes.snapshots()

@@ -136,7 +136,7 @@ def test_delete_of_a_running_import_cancels_it_even_when_retained(clients):
     outcome = _serve(_request("Delete", "Custom::ImportedImage", {**DISK, "RetainOnDelete": "true"},
                               PhysicalResourceId=TASK), clients)
 
-    assert outcome.reason == f"cancelled {TASK}"
+    assert outcome.reason == f"cancelled {TASK} (it was active)"
 
 
 def test_delete_after_a_refused_create_does_nothing(clients):

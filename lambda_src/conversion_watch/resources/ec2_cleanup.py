@@ -31,6 +31,13 @@ def cancel_import(ec2: Any, task_id: str) -> str:
     return f"cancelled {task_id}"
 
 
+def where(task: Any) -> str:
+    """How far a running import had got, for the reason of the Delete that cancels it."""
+    parts = [task.service_state, task.status_message,
+             f"{task.progress.percent:g}%" if task.progress and task.progress.percent is not None else None]
+    return f" (it was {', '.join(p for p in parts if p)})"
+
+
 def deregister_image(ec2: Any, image_id: str) -> str:
     try:
         ec2.deregister_image(ImageId=image_id)

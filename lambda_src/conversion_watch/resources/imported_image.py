@@ -98,7 +98,7 @@ def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[st
         # DescribeImportImageTasks lists tasks of the last 7 days only: older, its results are not known here.
         return [f"{task_id} is no longer listed by DescribeImportImageTasks; nothing removed"]
     if not task.terminal:
-        return [ec2_cleanup.cancel_import(ec2, task_id)]
+        return [ec2_cleanup.cancel_import(ec2, task_id) + ec2_cleanup.where(task)]
     if task.state != COMPLETED or not task.facts.imageId:
         return [f"{task_id} ended {task.state}; it left no image"]
     if flag(properties, "RetainOnDelete"):

@@ -77,7 +77,7 @@ def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[st
     except TaskNotFound:
         return [f"{task_id} is no longer listed by DescribeImportSnapshotTasks; nothing removed"]
     if not task.terminal:
-        return [ec2_cleanup.cancel_import(ec2, task_id)]
+        return [ec2_cleanup.cancel_import(ec2, task_id) + ec2_cleanup.where(task)]
     if task.state != COMPLETED or not task.facts.snapshotId:
         return [f"{task_id} ended {task.state}; it left no snapshot"]
     if flag(properties, "RetainOnDelete"):
