@@ -42,6 +42,9 @@ from typing import Any
 from unittest import mock
 
 from conversion_watch.contract import (
+    DEADLINE_SCHEDULE_PREFIX,
+    ENV_SCHEDULER_ROLE_ARN,
+    ENV_SIGNALLER_ARN,
     PROVIDER_HANDLER,
     RESOURCE_FOLLOW,
     RESOURCE_IMPORTED_IMAGE,
@@ -52,6 +55,7 @@ from conversion_watch.contract import (
     WAIT_CONDITION_MAX_SECONDS,
 )
 from conversion_watch.resources import RESOURCE_KINDS, rules
+from conversion_watch.resources.deadline import deadline_seconds
 from localrun.lambda_context import FakeLambdaContext
 from localrun.lambdas import load_handler
 
@@ -67,6 +71,7 @@ _KEYS = {"at", "action", "resource", "logicalId", "properties", "timeoutSeconds"
 MAX_RESPONSE_BYTES = 4096
 MAX_PHYSICAL_ID_BYTES = 1024
 ASYNC_ATTEMPTS = 3  # an asynchronous invocation and Lambda's two retries
+SIGNALLER_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}"
 
 
 class DeploymentError(ValueError):
@@ -201,6 +206,7 @@ class DeploymentPlayer:
         for deployment in self.deployments:
             steps.append((deployment.at, self._action(deployment)))
             if deployment.action in ("create", "update"):
+                steps.append((deployment.at + deadline_seconds(int(deployment.timeout)), self._fire_due_schedules))
                 steps.append((deployment.at + deployment.timeout, self._deadline(deployment)))
         return steps
 
@@ -271,10 +277,28 @@ class DeploymentPlayer:
         def run(state_machine_arn: str) -> None:
             import os
 
-            os.environ["STATE_MACHINE_ARN"] = state_machine_arn  # the provider's variable, as the construct sets it
+            # The provider's variables, as the construct sets them.
+            os.environ.update({"STATE_MACHINE_ARN": state_machine_arn, ENV_SIGNALLER_ARN: SIGNALLER_ARN,
+                               ENV_SCHEDULER_ROLE_ARN: f"arn:aws:iam::{ACCOUNT}:role/ConversionResourceDeadlineRole"})
             getattr(self, f"_{deployment.action}")(deployment)
 
         return run
+
+    def _fire_due_schedules(self, _: str) -> None:
+        """EventBridge Scheduler's part: a deadline schedule whose time has come invokes the signaller with its
+        input, then deletes itself (``ActionAfterCompletion: DELETE``)."""
+        import boto3
+
+        scheduler = boto3.client("scheduler", region_name=REGION)
+        now = self.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
+        names = [item["Name"] for page in scheduler.get_paginator("list_schedules").paginate()
+                 for item in page["Schedules"] if item["Name"].startswith(DEADLINE_SCHEDULE_PREFIX)]
+        for name in names:
+            schedule = scheduler.get_schedule(Name=name)
+            expression = schedule["ScheduleExpression"]
+            if expression.startswith("at(") and expression[3:-1] <= now:
+                self._signaller_async(json.loads(schedule["Target"]["Input"]))
+                scheduler.delete_schedule(Name=name)
 
     def _deadline(self, deployment: Deployment) -> Callable[[str], None]:
         def run(_: str) -> None:
@@ -379,7 +403,8 @@ class DeploymentPlayer:
         events = boto3.client("events", region_name=REGION)
         with self._rules_lock:
             self._put_rule(events, rule_name, physical_id, handle_url)
-        follow_properties = {"TaskType": kind.task_type, "TaskId": physical_id, "WaitHandle": handle_url}
+        follow_properties = {"TaskType": kind.task_type, "TaskId": physical_id, "WaitHandle": handle_url,
+                             "TimeoutSeconds": str(int(deployment.timeout))}
         follow = self._request("Create" if resource.follow_id is None else "Update", RESOURCE_FOLLOW,
                                f"{deployment.logical_id}Follow", follow_properties, physical_id=resource.follow_id)
         if follow["Status"] != "SUCCESS":
@@ -391,7 +416,7 @@ class DeploymentPlayer:
         events.put_rule(Name=rule_name, EventBusName=self.bus_name, State="ENABLED",
                         EventPattern=json.dumps(rules.event_pattern(self.event_source, task_id)))
         events.put_targets(Rule=rule_name, EventBusName=self.bus_name, Targets=[{
-            "Id": "signaller", "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}",
+            "Id": "signaller", "Arn": SIGNALLER_ARN,
             "InputTransformer": rules.input_transformer(handle_url)}])
 
     def signalled(self, path: str, body: dict[str, Any]) -> None:
@@ -551,8 +576,12 @@ class DeploymentPlayer:
         transformer = target.get("InputTransformer") or {}
         detail = json.dumps(event.get("detail"))
         payload = json.loads(transformer["InputTemplate"].replace("<detail>", detail)) if transformer else event
-        # EventBridge invokes Lambda asynchronously: a function error never fails the PutEvents call, and Lambda
-        # tries the event twice more (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+        self._signaller_async(payload)
+
+    def _signaller_async(self, payload: dict[str, Any]) -> None:
+        # EventBridge (and Scheduler) invoke Lambda asynchronously: a function error never fails the caller, and
+        # Lambda tries the event twice more (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+        detail = json.dumps(payload)
         errors = []
         for _ in range(ASYNC_ATTEMPTS):
             try:

@@ -141,3 +141,10 @@ SIGNALLER_HANDLER = "conversion_watch.handlers.signal_wait_condition.handler"
 # the result resource splits it (conversion_watch.resources.attributes).
 SIGNAL_FIELD_SEPARATOR = ";"
 SIGNAL_LIST_SEPARATOR = ","
+# The deadline: a one-time EventBridge Scheduler schedule the follow step creates fires the signaller a little
+# before the wait condition's own timeout, so a task still running fails the deployment with its id and state.
+ENV_SIGNALLER_ARN = "SIGNALLER_ARN"
+ENV_SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN"
+DEADLINE_SCHEDULE_PREFIX = "deadline-"
+DEADLINE_MAX_MARGIN_SECONDS = 300
+

@@ -59,3 +59,26 @@ def test_a_final_watch_error_signals_failure():
 
     assert ended is not None and ended.status == "FAILURE"
     assert ended.reason == f"{TASK} watch ended WatchTimedOut (last known state IN_PROGRESS): watched for 30 days"
+
+
+def _snapshot(state: str, service_state: str, message: str | None, percent: float | None = None) -> Any:
+    from conversion_watch.facts import Progress, TaskFacts
+    from conversion_watch.snapshot import TaskSnapshot
+
+    return TaskSnapshot(state=state, service_state=service_state, status_message=message, facts=TaskFacts(),
+                        progress=Progress(percent=percent) if percent is not None else None)
+
+
+def test_at_its_deadline_a_running_task_fails_the_deployment_with_its_state():
+    ended = signal.at_deadline("ec2-import-image", TASK, _snapshot("IN_PROGRESS", "active", "converting", 40.0), 21600,
+                               _attributes)
+
+    assert ended.status == "FAILURE"
+    assert ended.reason == (f"{TASK} still IN_PROGRESS near the resource's 21600 s timeout (service state active, "
+                            "40%): converting")
+
+
+def test_at_its_deadline_a_task_that_ended_is_signalled_as_its_end():
+    ended = signal.at_deadline("ec2-import-image", TASK, _snapshot("COMPLETED", "completed", None), 21600, _attributes)
+
+    assert ended.status == "SUCCESS"

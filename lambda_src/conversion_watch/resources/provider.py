@@ -15,17 +15,18 @@ CloudFormation then deletes the old one); a tags-only change retags in place.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from conversion_watch import starter
-from conversion_watch.contract import RESOURCE_FOLLOW, RESOURCE_RESULT
+from conversion_watch import clock, starter
+from conversion_watch.contract import ENV_SCHEDULER_ROLE_ARN, ENV_SIGNALLER_ARN, RESOURCE_FOLLOW, RESOURCE_RESULT
 from conversion_watch.errors import TaskNotFound
 from conversion_watch.kinds import TASK_KINDS, kind
-from conversion_watch.resources import RESOURCE_KINDS, signal
+from conversion_watch.resources import RESOURCE_KINDS, deadline, signal
 from conversion_watch.resources.attributes import BY_TASK_TYPE, attributes_from_data
 from conversion_watch.resources.base import PropertyError, ResourceKind
 from conversion_watch.resources.http_put import clip, put_json
@@ -120,9 +121,21 @@ def _follow(request: dict[str, Any], *, clients: Callable[[str], Any], state_mac
     task_type, task_id = str(properties.get("TaskType")), str(properties.get("TaskId"))
     physical_id = f"follow-{task_id}"
     if request["RequestType"] == "Delete":
-        return Outcome("SUCCESS", "nothing to remove", str(request.get("PhysicalResourceId") or physical_id), {})
+        given = str(request.get("PhysicalResourceId") or physical_id)
+        try:  # the task is in the physical id: a Delete may come with no properties to read
+            return Outcome("SUCCESS", deadline.delete(clients("scheduler"), given.removeprefix("follow-")), given, {})
+        except ClientError as error:
+            return Outcome("FAILED", f"{request['LogicalResourceId']}: {error}", given, {})
     try:
         started = starter.start_watch(clients("stepfunctions"), state_machine_arn, task_type, task_id)
+        done = [f"{started.execution_name} {started.outcome}"]
+        timeout = properties.get("TimeoutSeconds")
+        signaller, role = os.environ.get(ENV_SIGNALLER_ARN), os.environ.get(ENV_SCHEDULER_ROLE_ARN)
+        if timeout and signaller and role:
+            done.append(deadline.create(clients("scheduler"), now=clock.utc_now(), task_type=task_type,
+                                        task_id=task_id, timeout_seconds=int(timeout),
+                                        wait_handle=str(properties["WaitHandle"]), signaller_arn=signaller,
+                                        role_arn=role))
         snapshot = TASK_KINDS[task_type].describe(clients(TASK_KINDS[task_type].service), task_id)
     except (TaskNotFound, ClientError) as error:
         return Outcome("FAILED", f"{request['LogicalResourceId']}: cannot follow {task_id}: {error}", physical_id, {})
@@ -132,7 +145,7 @@ def _follow(request: dict[str, Any], *, clients: Callable[[str], Any], state_mac
     ended = signal.from_snapshot(task_type, task_id, snapshot, attribute_reader(clients))
     if ended is not None:
         signal.send(str(properties["WaitHandle"]), ended)
-    return Outcome("SUCCESS", f"{started.execution_name} {started.outcome}", physical_id, {})
+    return Outcome("SUCCESS", "; ".join(done), physical_id, {})
 
 
 def _result(request: dict[str, Any], clients: Callable[[str], Any]) -> Outcome:

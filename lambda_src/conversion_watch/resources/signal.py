@@ -68,6 +68,19 @@ def from_snapshot(task_type: str, task_id: str, snapshot: Any, attributes: Any) 
     return failure(task_id, f"{snapshot.state} ({reason} {snapshot.service_state})", snapshot.status_message)
 
 
+def at_deadline(task_type: str, task_id: str, snapshot: Any, timeout_seconds: Any, attributes: Any) -> Signal:
+    """The deadline fired: a task still running fails the deployment with its state; one that ended is signalled
+    as its end would have been (a second signal for the same end is harmless)."""
+    ended = from_snapshot(task_type, task_id, snapshot, attributes)
+    if ended is not None:
+        return ended
+    progress = snapshot.progress.percent if snapshot.progress and snapshot.progress.percent is not None else None
+    where = ", ".join(p for p in (f"service state {snapshot.service_state}",
+                                  f"{progress:g}%" if progress is not None else None) if p)
+    return failure(task_id, f"still {snapshot.state} near the resource's {timeout_seconds} s timeout ({where})",
+                   snapshot.status_message)
+
+
 def _completed(task_type: str, task_id: str, attributes: Any) -> Signal:
     try:
         return success(task_id, attributes(task_type, task_id))

@@ -48,6 +48,19 @@ class ConversionResourceFunctions(Construct):
             environment={})
         for made in (self.provider, self.signaller):
             made.node.default_child.add_property_override("Timeout", 60)  # type: ignore[union-attr]
+        # The deadline (conversion_watch.resources.deadline): one-time schedules invoking the signaller.
+        self.scheduler_role = iam.Role(self, "DeadlineRole", assumed_by=iam.ServicePrincipal(
+            "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}),
+            description="Conversion Watch: EventBridge Scheduler invokes the signaller at a resource's deadline")
+        self.scheduler_role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"],
+                                                              resources=[self.signaller.function_arn]))
+        self.provider.add_environment(c.ENV_SIGNALLER_ARN, self.signaller.function_arn)
+        self.provider.add_environment(c.ENV_SCHEDULER_ROLE_ARN, self.scheduler_role.role_arn)
+        deadlines = (f"arn:{Aws.PARTITION}:scheduler:{Aws.REGION}:{Aws.ACCOUNT_ID}:schedule/default/"
+                     f"{c.DEADLINE_SCHEDULE_PREFIX}*")
+        self.provider.add_to_role_policy(iam.PolicyStatement(
+            actions=["scheduler:CreateSchedule", "scheduler:DeleteSchedule"], resources=[deadlines]))
+        self.scheduler_role.grant_pass_role(self.provider.grant_principal)
         reads = sorted({TASK_KINDS[t].describe_action for t in RESOURCE_TASK_TYPES})
         # The one idempotent start every starter uses (conversion_watch.starter): start, and look at a taken name.
         watcher.state_machine.grant_start_execution(self.provider)
@@ -76,7 +89,9 @@ class ConversionResourceFunctions(Construct):
             *[Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{pattern}]",
                              reason="Deregister / delete / tag only images, snapshots and import tasks in this "
                                     "account and Region; their ids come from the import at deploy time.")
-              for pattern in ("arn:<AWS::Partition>:ec2:<AWS::Region>::image/*",
+              for pattern in (f"arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/default/"
+                              f"{c.DEADLINE_SCHEDULE_PREFIX}*",
+                              "arn:<AWS::Partition>:ec2:<AWS::Region>::image/*",
                               "arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*",
                               "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:import-image-task/*",
                               "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:import-snapshot-task/*")],

@@ -117,7 +117,7 @@ class _ConversionResource(Construct):
         self.follow = CustomResource(self, "Follow", service_token=functions.provider.function_arn,
                                      resource_type=c.RESOURCE_FOLLOW, service_timeout=PROVIDER_TIMEOUT,
                                      properties={"TaskType": task_type, "TaskId": self.task_id,
-                                                 "WaitHandle": handle.ref})
+                                                 "WaitHandle": handle.ref, "TimeoutSeconds": str(seconds)})
         self.follow.node.add_dependency(rule, permission)
         self.wait_condition = cfn.CfnWaitCondition(self, f"WaitCondition{digest}", handle=handle.ref,
                                                    timeout=str(seconds), count=1)
