@@ -294,11 +294,16 @@ class DeploymentPlayer:
         names = [item["Name"] for page in scheduler.get_paginator("list_schedules").paginate()
                  for item in page["Schedules"] if item["Name"].startswith(DEADLINE_SCHEDULE_PREFIX)]
         for name in names:
-            schedule = scheduler.get_schedule(Name=name)
+            try:
+                schedule = scheduler.get_schedule(Name=name)
+            except scheduler.exceptions.ResourceNotFoundException:
+                continue  # deleted meanwhile by a rollback
             expression = schedule["ScheduleExpression"]
             if expression.startswith("at(") and expression[3:-1] <= now:
                 self._signaller_async(json.loads(schedule["Target"]["Input"]))
-                scheduler.delete_schedule(Name=name)
+                # The rollback the signal started may have deleted it already (the follow step's Delete).
+                with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
+                    scheduler.delete_schedule(Name=name)
 
     def _deadline(self, deployment: Deployment) -> Callable[[str], None]:
         def run(_: str) -> None:
