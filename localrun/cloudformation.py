@@ -47,15 +47,19 @@ from conversion_watch.contract import (
     ENV_SIGNALLER_ARN,
     PROVIDER_HANDLER,
     RESOURCE_FOLLOW,
-    RESOURCE_IMPORTED_IMAGE,
-    RESOURCE_IMPORTED_SNAPSHOT,
-    RESOURCE_LICENSE_CONVERSION,
     RESOURCE_RESULT,
     SIGNALLER_HANDLER,
-    WAIT_CONDITION_MAX_SECONDS,
 )
 from conversion_watch.resources import RESOURCE_KINDS, rules
 from conversion_watch.resources.deadline import deadline_seconds
+from localrun.cloudformation_protocol import (
+    MAX_RESPONSE_BYTES,
+    handler_class,
+    response_problems,
+    signal_problems,
+    strings,
+)
+from localrun.deployments import Deployment
 from localrun.lambda_context import FakeLambdaContext
 from localrun.lambdas import load_handler
 
@@ -64,85 +68,12 @@ ACCOUNT = "123456789012"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/LocalDeployment/00000000-0000-0000-0000-000000000001"
 PROVIDER = "ConversionResourceProvider"
 SIGNALLER = "ConversionResourceSignaller"
-RESOURCE_TYPES = {"ImportedImage": RESOURCE_IMPORTED_IMAGE, "ImportedSnapshot": RESOURCE_IMPORTED_SNAPSHOT,
-                  "LicenseTypeConversion": RESOURCE_LICENSE_CONVERSION}
-ACTIONS = ("create", "update", "delete", "rollback")
-_KEYS = {"at", "action", "resource", "logicalId", "properties", "timeoutSeconds", "taskId"}
-MAX_RESPONSE_BYTES = 4096
-MAX_PHYSICAL_ID_BYTES = 1024
 ASYNC_ATTEMPTS = 3  # an asynchronous invocation and Lambda's two retries
 SIGNALLER_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{SIGNALLER}"
 
 
-class DeploymentError(ValueError):
-    """The scenario's ``deployments`` are not in the documented format."""
-
-
 class ProtocolError(RuntimeError):
     """A handler answered CloudFormation in a way CloudFormation would not accept."""
-
-
-@dataclass(frozen=True)
-class Deployment:
-    index: int
-    at: float
-    action: str
-    resource: str  # the construct's name: ImportedImage | ImportedSnapshot | LicenseTypeConversion
-    logical_id: str
-    properties: dict[str, Any]
-    timeout: float
-    task_id: str | None
-
-    @property
-    def resource_type(self) -> str:
-        return RESOURCE_TYPES[self.resource]
-
-
-def parse_deployments(raw: Any, tasks: list[dict[str, Any]]) -> tuple[Deployment, ...]:
-    if not isinstance(raw, list):
-        raise DeploymentError("'deployments' must be a list")
-    by_id = {t.get("taskId"): t for t in tasks if isinstance(t, dict)}
-    parsed = []
-    for index, item in enumerate(raw):
-        where = f"deployments[{index}]"
-        if not isinstance(item, dict) or set(item) - _KEYS:
-            raise DeploymentError(f"{where}: an object with keys from {sorted(_KEYS)}")
-        at = item.get("at", 0)
-        if isinstance(at, bool) or not isinstance(at, int | float) or at < 0:
-            raise DeploymentError(f"{where}.at: seconds >= 0")
-        if item.get("action") not in ACTIONS:
-            raise DeploymentError(f"{where}.action: one of {list(ACTIONS)}")
-        if item.get("resource") not in RESOURCE_TYPES:
-            raise DeploymentError(f"{where}.resource: one of {sorted(RESOURCE_TYPES)}")
-        if not isinstance(item.get("logicalId"), str) or not item["logicalId"].isalnum():
-            raise DeploymentError(f"{where}.logicalId: letters and digits (a CloudFormation logical id)")
-        properties = item.get("properties", {})
-        if not isinstance(properties, dict):
-            raise DeploymentError(f"{where}.properties: an object")
-        timeout = item.get("timeoutSeconds", WAIT_CONDITION_MAX_SECONDS)
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or \
-                not 1 <= timeout <= WAIT_CONDITION_MAX_SECONDS:
-            raise DeploymentError(f"{where}.timeoutSeconds: 1 to {WAIT_CONDITION_MAX_SECONDS} "
-                                  "(a wait condition's maximum)")
-        task_id = item.get("taskId")
-        if item["action"] in ("create", "update"):
-            _check_task(where, item, task_id, by_id, float(at))
-        parsed.append(Deployment(index, float(at), item["action"], item["resource"], item["logicalId"],
-                                 properties, float(timeout), task_id))
-    return tuple(sorted(parsed, key=lambda d: (d.at, d.index)))
-
-
-def _check_task(where: str, item: dict[str, Any], task_id: Any, tasks: dict[Any, Any], at: float) -> None:
-    if task_id is None:
-        return  # a create refused before any task starts, or a tags-only update
-    task_type = RESOURCE_KINDS[RESOURCE_TYPES[item["resource"]]].task_type
-    task = tasks.get(task_id)
-    if task is None or task.get("taskType") != task_type:
-        raise DeploymentError(f"{where}.taskId: {task_id!r} must name a {task_type} task of the scenario's 'tasks'")
-    timeline = task.get("timeline") or [{}]
-    if timeline[0].get("at") != at:
-        raise DeploymentError(f"{where}.taskId: {task_id}'s timeline must begin when the {item['action']} starts it "
-                              f"(at {at:g}), not at {timeline[0].get('at')!r}")
 
 
 @dataclass
@@ -215,7 +146,7 @@ class DeploymentPlayer:
         for deployment in self.deployments:
             if deployment.task_id and deployment.action in ("create", "update"):
                 self.double.writes.hold(deployment.task_id)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class(self))
         thread = threading.Thread(target=server.serve_forever, daemon=True, name="cloudformation-double")
         thread.start()
         self._server = server
@@ -426,7 +357,7 @@ class DeploymentPlayer:
 
     def signalled(self, path: str, body: dict[str, Any]) -> None:
         """A PUT to a handle URL (from the server's thread, while the signalling thread waits for the answer)."""
-        problems = _signal_problems(body)
+        problems = signal_problems(body)
         with self._lock:
             self.signals.append({"handle": path, "at": self.clock.seconds, **body})
             if problems:
@@ -502,7 +433,7 @@ class DeploymentPlayer:
     # -- the custom-resource protocol ------------------------------------------------------------------------
     def _properties(self, properties: dict[str, Any]) -> dict[str, Any]:
         """What CloudFormation hands a custom resource: ServiceToken first, every scalar as a string."""
-        return {"ServiceToken": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PROVIDER}", **_strings(properties)}
+        return {"ServiceToken": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PROVIDER}", **strings(properties)}
 
     def _request(self, request_type: str, resource_type: str, logical_id: str, properties: dict[str, Any], *,
                  physical_id: str | None = None, old: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -529,7 +460,7 @@ class DeploymentPlayer:
             self.protocol_errors.append(f"{request_type} {logical_id}: the provider returned without answering "
                                         "the ResponseURL")
             return {"Status": "FAILED", "Reason": "no response", "PhysicalResourceId": physical_id or "none"}
-        problems = _response_problems(request, answer)
+        problems = response_problems(request, answer)
         if problems:
             self.protocol_errors.append(f"{request_type} {logical_id}: {problems}")
         self.responses.append({"request": {k: v for k, v in request.items() if k != "ResponseURL"},
@@ -596,88 +527,6 @@ class DeploymentPlayer:
                 errors.append(f"{type(error).__name__}: {error}")
         with self._lock:
             self.protocol_errors.append(f"the signaller failed {ASYNC_ATTEMPTS} times on {detail[:200]}: {errors}")
-
-
-def describe_deployment(entry: dict[str, Any]) -> str:
-    """One line of the printed timeline."""
-    attributes = ", ".join(f"{k}={v}" for k, v in entry["attributes"].items())
-    return (f"deployment {entry['logicalId']} {entry['action']} {entry['status']}: {entry['reason']}"
-            + (f" [{attributes}]" if attributes else ""))
-
-
-def _strings(value: Any) -> Any:
-    """CloudFormation passes custom resource properties with every scalar turned into a string."""
-    if isinstance(value, dict):
-        return {k: _strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strings(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else str(value)
-
-
-def _response_problems(request: dict[str, Any], body: dict[str, Any]) -> str:
-    """The documented response fields (crpg-ref-responses): what CloudFormation would refuse."""
-    problems = []
-    if body.get("Status") not in ("SUCCESS", "FAILED"):
-        problems.append(f"Status {body.get('Status')!r} is not SUCCESS or FAILED")
-    if body.get("Status") == "FAILED" and not body.get("Reason"):
-        problems.append("a FAILED response needs a Reason")
-    physical = body.get("PhysicalResourceId")
-    if not isinstance(physical, str) or not physical or len(physical.encode()) > MAX_PHYSICAL_ID_BYTES:
-        problems.append("PhysicalResourceId must be a non-empty string of at most 1 KB")
-    if request["RequestType"] == "Delete" and physical != request.get("PhysicalResourceId"):
-        problems.append("a Delete must answer with the PhysicalResourceId it was given")
-    for key in ("StackId", "RequestId", "LogicalResourceId"):
-        if body.get(key) != request[key]:
-            problems.append(f"{key} {body.get(key)!r} does not echo the request's")
-    if "NoEcho" in body and not isinstance(body["NoEcho"], bool):
-        problems.append("NoEcho must be a boolean")
-    data = body.get("Data", {})
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        problems.append("Data must be an object of strings (Fn::GetAtt reads them)")
-    unknown = set(body) - {"Status", "Reason", "PhysicalResourceId", "StackId", "RequestId", "LogicalResourceId",
-                           "NoEcho", "Data"}
-    if unknown:
-        problems.append(f"unknown fields {sorted(unknown)}")
-    return "; ".join(problems)
-
-
-def _signal_problems(body: Any) -> str:
-    """A wait condition signal: Status SUCCESS | FAILURE, a UniqueId, Data and Reason strings."""
-    if not isinstance(body, dict):
-        return "not a JSON object"
-    problems = []
-    if body.get("Status") not in ("SUCCESS", "FAILURE"):
-        problems.append(f"Status {body.get('Status')!r} is not SUCCESS or FAILURE")
-    if not isinstance(body.get("UniqueId"), str) or not body["UniqueId"]:
-        problems.append("UniqueId must be a non-empty string")
-    for key in ("Data", "Reason"):
-        if key in body and not isinstance(body[key], str):
-            problems.append(f"{key} must be a string")
-    return "; ".join(problems)
-
-
-def _handler_class(player: DeploymentPlayer) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if self.path.startswith("/response/"):
-                player.responded(self.path, raw, self.headers.get("Content-Type"))
-            elif self.path.startswith("/handle/"):
-                try:
-                    body = json.loads(raw)
-                except json.JSONDecodeError:
-                    body = raw.decode("utf-8", "replace")
-                player.signalled(self.path, body if isinstance(body, dict) else {"unparsed": body})
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    return Handler
 
 
 class _DoubleWithDeployments:

@@ -133,7 +133,7 @@ def run_scenario(
         report = run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
                              real_timeout=real_timeout)
     if deployments is not None:
-        from localrun.cloudformation import describe_deployment
+        from localrun.deployments import describe_deployment
 
         report.deployments = deployments.report()
         report.timeline.extend(TimelineEntry(e["at"], describe_deployment(e)) for e in report.deployments)

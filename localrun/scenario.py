@@ -56,7 +56,7 @@ class Scenario:
     faults: Any = None
     sweeps: tuple[float, ...] = ()
     api_calls: tuple[ApiCallAt, ...] = ()
-    deployments: tuple[Any, ...] = ()  # localrun.cloudformation.Deployment
+    deployments: tuple[Any, ...] = ()  # localrun.deployments.Deployment
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def parse(raw: Any) -> Scenario:
 
 
 def _deployments(raw: Any, tasks: Any) -> tuple[Any, ...]:
-    from localrun.cloudformation import DeploymentError, parse_deployments
+    from localrun.deployments import DeploymentError, parse_deployments
 
     try:
         return parse_deployments(raw, tasks if isinstance(tasks, list) else [])

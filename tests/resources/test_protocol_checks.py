@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from localrun.cloudformation import _response_problems, _signal_problems
+from localrun.cloudformation_protocol import response_problems, signal_problems
 
 REQUEST = {"RequestType": "Delete", "StackId": "arn:s", "RequestId": "r-1", "LogicalResourceId": "Image",
            "PhysicalResourceId": "import-ami-0123456789abcdef0"}
@@ -15,7 +15,7 @@ GOOD = {"Status": "SUCCESS", "Reason": "", "PhysicalResourceId": "import-ami-012
 
 
 def test_a_documented_response_passes():
-    assert _response_problems(REQUEST, GOOD) == ""
+    assert response_problems(REQUEST, GOOD) == ""
 
 
 @pytest.mark.parametrize(("change", "problem"), [
@@ -28,10 +28,10 @@ def test_a_documented_response_passes():
     ({"Extra": 1}, "unknown fields ['Extra']"),
 ])
 def test_a_response_cloudformation_would_refuse_is_found(change: dict[str, Any], problem: str):
-    assert problem in _response_problems(REQUEST, {**GOOD, **change})
+    assert problem in response_problems(REQUEST, {**GOOD, **change})
 
 
 def test_a_signal_needs_a_status_and_a_unique_id():
-    assert _signal_problems({"Status": "SUCCESS", "UniqueId": "t", "Data": "d", "Reason": "r"}) == ""
-    assert "UniqueId must be a non-empty string" in _signal_problems({"Status": "SUCCESS", "UniqueId": ""})
-    assert "Status 'DONE' is not SUCCESS or FAILURE" in _signal_problems({"Status": "DONE", "UniqueId": "t"})
+    assert signal_problems({"Status": "SUCCESS", "UniqueId": "t", "Data": "d", "Reason": "r"}) == ""
+    assert "UniqueId must be a non-empty string" in signal_problems({"Status": "SUCCESS", "UniqueId": ""})
+    assert "Status 'DONE' is not SUCCESS or FAILURE" in signal_problems({"Status": "DONE", "UniqueId": "t"})
