@@ -115,12 +115,26 @@ def run_scenario(
     check_moto_version()  # the patches below are written for one moto version
     spec = stack_spec(load_template(template))
     clock = SimulatedClock(scenario.epoch)
+    deployments = None
+    if scenario.deployments:  # CloudFormation deployments of the conversion resources
+        from localrun.cloudformation import DeploymentPlayer
+
+        deployments = DeploymentPlayer(scenario.deployments, template=template, clock=clock)
+        actions = [*actions, *deployments.actions()]
+        double_factory = deployments.double_factory(double_factory or _default_double)
     run = _Run(spec, scenario, clock, actions)
     with _environment(spec, function_env_overrides), route_function_output(function_log), _quiet_warnings(), \
             mock_aws_context(), step_functions_integration_casing(), faster_engine(), \
             simulated_time(clock, on_execution_end=run.execution_ended):
-        return run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
-                           real_timeout=real_timeout)
+        report = run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
+                             real_timeout=real_timeout)
+    if deployments is not None:
+        from localrun.deployments import describe_deployment
+
+        report.deployments = deployments.report()
+        report.timeline.extend(TimelineEntry(e["at"], describe_deployment(e)) for e in report.deployments)
+        report.timeline.sort(key=lambda entry: entry.seconds)
+    return report
 
 
 def run_autostart(

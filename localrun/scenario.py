@@ -10,6 +10,10 @@
                                                   # optional: a CloudTrail API-call event for the
                                                   # task reaches the auto-start rule then (more
                                                   # keys: localrun/api_calls.py)
+     "deployments": [{"at": 0, "action": "create", "resource": "ImportedImage", "logicalId": "Image",
+                      "properties": {...}, "timeoutSeconds": 43200, "taskId": "import-ami-..."}],
+                                                  # optional: CloudFormation deployments of the conversion
+                                                  # resources (localrun.cloudformation)
      "faults": ...}                               # optional, for the service double and the bus
                                                   # (putEventsOutages: [{"from": s, "to": s}])
 
@@ -54,6 +58,7 @@ class Scenario:
     faults: Any = None
     sweeps: tuple[float, ...] = ()
     api_calls: tuple[ApiCallAt, ...] = ()
+    deployments: tuple[Any, ...] = ()  # localrun.deployments.Deployment
 
 
 def load(path: Path) -> Scenario:
@@ -67,7 +72,7 @@ def load(path: Path) -> Scenario:
 def parse(raw: Any) -> Scenario:
     if not isinstance(raw, dict):
         raise ScenarioError("a scenario is a JSON object with 'tasks' and 'watches'")
-    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description", "sweeps", "apiCalls"}
+    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description", "sweeps", "apiCalls", "deployments"}
     if unknown:
         raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
     tasks = raw.get("tasks", [])
@@ -76,8 +81,10 @@ def parse(raw: Any) -> Scenario:
     api_calls = _api_calls(raw.get("apiCalls", []))
     if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
         raise ScenarioError("'tasks' must be a list of objects")
-    if not isinstance(watches, list) or not (watches or sweeps or api_calls):
-        raise ScenarioError("'watches' must be a non-empty list (unless 'sweeps' or 'apiCalls' start the watches)")
+    deployments = _deployments(raw.get("deployments", []), tasks)
+    if not isinstance(watches, list) or not (watches or sweeps or api_calls or deployments):
+        raise ScenarioError("'watches' must be a non-empty list (unless 'sweeps', 'apiCalls' or 'deployments' start "
+                            "the watches)")
     starts = []
     invalid = 0
     for index, watch in enumerate(watches):
@@ -92,7 +99,16 @@ def parse(raw: Any) -> Scenario:
         starts.append(WatchStart(at=float(watch.get("at", 0)), input=watch["input"], name=name))
     starts.sort(key=lambda start: start.at)  # stable: same-time watches keep file order
     return Scenario(epoch=_epoch(raw.get("epoch")), tasks=tasks, watches=starts, faults=raw.get("faults"),
-                    sweeps=sweeps, api_calls=api_calls)
+                    sweeps=sweeps, api_calls=api_calls, deployments=deployments)
+
+
+def _deployments(raw: Any, tasks: Any) -> tuple[Any, ...]:
+    from localrun.deployments import DeploymentError, parse_deployments
+
+    try:
+        return parse_deployments(raw, tasks if isinstance(tasks, list) else [])
+    except DeploymentError as error:
+        raise ScenarioError(str(error)) from error
 
 
 def _sweeps(raw: Any) -> tuple[float, ...]:

@@ -22,7 +22,14 @@ from typing import Any
 
 from moto.core.utils import get_equivalent_url_in_aws_domain
 
-from localrun.services import ec2_operations, ec2_wire, event_history, license_service, license_wire
+from localrun.services import (
+    ec2_operations,
+    ec2_wire,
+    event_history,
+    license_service,
+    license_wire,
+    vmie_write_operations,
+)
 from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault, TokenBuckets
 from localrun.services.scenario import parse_tasks
 from localrun.services.shapes import ResponseShapeError, validate_error, validate_output
@@ -65,6 +72,8 @@ class ConversionTaskDouble:
         self.shape_errors: list[ResponseShapeError] = []
         # CloudTrail's event history: the run's API calls, for LookupEvents (event_history).
         self.history = event_history.EventHistory()
+        # Deployments' start / cancel / cleanup calls (localrun.cloudformation).
+        self.writes = vmie_write_operations.ResourceWrites(self.tasks, self.seconds_since_epoch)
 
     def seconds_since_epoch(self) -> float:
         return (self._now() - self.epoch).total_seconds()
@@ -109,11 +118,13 @@ class ConversionTaskDouble:
             params = ec2_wire.parse_form(body)
             action = params.get("Action", [""])[0]
             if action not in ec2_operations.OPERATIONS:
-                return None
+                return vmie_write_operations.answer_ec2(self, action, params)
             return self._ec2(action, params, region)
         if service == "cloudtrail":
             return self._cloudtrail(request.headers.get("X-Amz-Target"), body)
         operation = license_wire.operation(request.headers.get("X-Amz-Target"))
+        if operation in vmie_write_operations.LICENSE_OPERATIONS:
+            return vmie_write_operations.answer_license(self, operation, body)
         if operation not in _LICENSE_OPERATIONS:
             return None  # moto has no License Manager: it answers "not yet implemented"
         return self._license(operation, body, region)
