@@ -41,3 +41,11 @@ def events_backend() -> Any:
     from moto.events.models import EventsBackend
 
     return EventsBackend
+
+
+def events_rule() -> Any:
+    """``Rule.send_to_targets``: where a rule hands a matched event to its targets (the CloudFormation
+    double routes Lambda targets to the real signaller, localrun.cloudformation)."""
+    from moto.events.models import Rule
+
+    return Rule
