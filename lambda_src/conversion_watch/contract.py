@@ -8,6 +8,8 @@ other shared table: ``conversion_watch.kinds``, one module per kind.
 
 from __future__ import annotations
 
+from typing import Final
+
 # -- The event contract (public API) ---------------------------------------------------------
 DEFAULT_EVENT_SOURCE = "conversion-watch"
 RESERVED_SOURCE_PREFIX = "aws."
@@ -73,19 +75,80 @@ POWERTOOLS_LAYER_PARAMETER = "/aws/service/powertools/python/{arch}/" + PYTHON_R
 
 # -- Step names (the Step Functions console shows them; the CLI and tests read them) -----------
 STEP_VALIDATE = "Validate Watch Request"
+STEP_IS_VALID = "Is Request Valid?"
 STEP_POLL = "Poll Conversion Task"
+STEP_CHECK_POLL = "Check Poll Result"
+STEP_WAIT = "Wait Before Next Poll"
 STEP_PUBLISH_CHANGE = "Publish State Change"
 STEP_PUBLISH_ERROR = "Publish Watch Error"
+STEP_IS_FINISHED = "Is Task Finished?"
 STEP_HAND_OVER = "Hand Over To New Execution"
+STEP_IS_OUR_SUCCESSOR = "Is It Our Successor?"
+STEP_HANDED_OVER = "Handed Over"
 STEP_TASK_COMPLETED = "Task Completed"
 STEP_TASK_CANCELLED = "Task Cancelled"
 STEP_TASK_FAILED = "Task Failed"
 STEP_WATCH_FAILED = "Watch Failed"
+STEP_IS_WATCH_REGISTERED = "Is Watch Registered?"
+STEP_RECALL_REQUEST = "Recall The Request"
+STEP_NAMES_A_TASK = "Does The Request Name A Task?"
+STEP_RECORD_VALIDATION_FAILURE = "Record Validation Failure"
+STEP_RECORD_UNNAMED_VALIDATION_FAILURE = "Record Validation Failure Of Unnamed Task"
+STEP_RECORD_POLL_FAILURE = "Record Poll Failure"
+STEP_RECORD_REGISTRY_FAILURE = "Record Registry Failure"
+STEP_RECORD_HAND_OVER_FAILURE = "Record Hand Over Failure"
+STEP_RECORD_HAND_OVER_BLOCKED = "Record Hand Over Blocked"
+STEP_EVENT_DELIVERY_FAILED = "Event Delivery Failed"
+STEP_WATCH_SUPERSEDED = "Watch Superseded"
+STEP_UNEXPECTED_POLL_RESULT = "Unexpected Poll Result"
+
+# -- The status document the Lambda steps return and the Choice states branch on ---------------
+# (``conversion_watch.status.Status``: one model, one constructor per outcome.)
+OUTCOME_VALID: Final = "VALID"  # the request is valid and the watch is claimed: poll
+OUTCOME_OBSERVED: Final = "OBSERVED"  # the task was observed (``state``, ``changed``, ``handOver`` ...)
+OUTCOME_PENDING: Final = "PENDING"  # nothing to decide yet (the task is not visible yet): wait and look again
+OUTCOME_ERROR: Final = "ERROR"  # the watch cannot go on: publish the watch error in ``detail``
+STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR)
+# JSONPaths of the state document (``{"watch": ..., "status": ...}``) the definition reads.
+WATCH_PATH = "$.watch"
+STATUS_PATH = "$.status"
+STATUS_OUTCOME = "$.status.outcome"
+STATUS_STATE = "$.status.state"
+STATUS_CHANGED = "$.status.changed"
+STATUS_HAND_OVER = "$.status.handOver"
+STATUS_WAIT_SECONDS = "$.status.waitSeconds"
+STATUS_DETAIL = "$.status.detail"
+STATUS_ERROR_CODE = "$.status.errorCode"
+STATUS_MESSAGE = "$.status.message"
+STATUS_SUMMARY = "$.status.summary"
+STATUS_NEXT_EXECUTION_NAME = "$.status.nextExecutionName"
+STATUS_CONTINUATION = "$.status.continuation"
 
 # -- Error names Step Functions sees (the Lambda steps raise classes of these names) -----------
 ERROR_THROTTLED = "Throttled"
 ERROR_SERVICE_UNAVAILABLE = "ServiceUnavailable"
 RETRYABLE_ERROR_NAMES = (ERROR_THROTTLED, ERROR_SERVICE_UNAVAILABLE)
+# Errors the state machine itself ends or reports with (``errorCode`` / the execution's error).
+ERROR_RETRIES_EXHAUSTED = "RetriesExhausted"
+ERROR_HAND_OVER_FAILED = "HandOverFailed"
+ERROR_EVENT_DELIVERY_FAILED = "EventDeliveryFailed"
+ERROR_UNEXPECTED_POLL_RESULT = "UnexpectedPollResult"
+
+# -- Metrics (Powertools EMF, namespace METRIC_NAMESPACE) the handlers publish -----------------
+METRIC_WATCHES_STARTED = "WatchesStarted"
+METRIC_REJECTED_REQUESTS = "RejectedRequests"
+METRIC_POLLS = "Polls"
+METRIC_STATE_CHANGES = "StateChanges"
+METRIC_WATCH_ERRORS = "WatchErrors"
+METRIC_TASK_FAILURES = "TaskFailures"  # the task failed, not the watcher
+METRIC_WATCHER_FAULTS = "WatcherFaults"  # from the state machine's log (a metric filter)
+METRIC_RUNNING_TASKS = "RunningTasks"
+METRIC_WATCH_START_REQUESTS = "WatchStartRequests"
+METRIC_SWEEP_FAILURES = "SweepFailures"
+METRIC_REJECTED_API_CALL_EVENTS = "RejectedApiCallEvents"
+METRIC_ALREADY_WATCHED = "AlreadyWatched"
+METRIC_CANCEL_CALLS_SEEN = "CancelCallsSeen"
+TRIGGER_DIMENSION = "Trigger"
 
 # -- The watch table: one small DynamoDB table, several item families -----------------------
 # (conversion_watch.watch_table documents them; the construct creates the table.)
@@ -119,3 +182,46 @@ STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300
 PUBLISH_RETRY_MAX_ATTEMPTS = 50
+
+# -- Cancel evidence from CloudTrail (conversion_watch.cancel_evidence, issue 20) --------------
+# A cancelled EC2 task with no evidence of why waits this long for its cancel call's CloudTrail
+# record (the rule's mark, or event history) before its end is published as ``unknown``.
+# CloudTrail "typically delivers logs within an average of about 5 minutes of an API call. This
+# time is not guaranteed" (user guide); older pages said 15 minutes: three times the average.
+ENV_CANCEL_EVIDENCE_GRACE_SECONDS = "CANCEL_EVIDENCE_GRACE_SECONDS"
+DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS = 900
+MAX_CANCEL_EVIDENCE_GRACE_SECONDS = 3600
+CANCEL_EVIDENCE_POLL_SECONDS = 60  # how often the poll looks again during the grace
+# Whether the poll step looks the cancel call up in CloudTrail's event history (LookupEvents:
+# 90 days of management events, in every account, with or without a trail).
+ENV_CANCEL_LOOKUP = "CANCEL_LOOKUP"
+DEFAULT_CANCEL_LOOKUP = True
+
+# -- Conversions as CloudFormation resources (conversion_watch.resources, conversion_watch_cdk.resources) --
+# The custom resource types the provider function serves, and the follow step that starts the watch
+# once the signaller's rule exists (so no terminal event can pass before anyone listens).
+RESOURCE_IMPORTED_IMAGE = "Custom::ImportedImage"
+RESOURCE_IMPORTED_SNAPSHOT = "Custom::ImportedSnapshot"
+RESOURCE_LICENSE_CONVERSION = "Custom::LicenseTypeConversion"
+RESOURCE_FOLLOW = "Custom::ConversionTaskFollow"
+# After the wait condition: returns the task's attributes (from the wait condition's Data) for Fn::GetAtt.
+RESOURCE_RESULT = "Custom::ConversionTaskResult"
+# CloudFormation: a custom resource answers within ServiceTimeout, 1 to 3600 seconds (default 3600);
+# a wait condition's Timeout is at most 43200 seconds (12 hours).
+CUSTOM_RESOURCE_MAX_SECONDS = 3600
+WAIT_CONDITION_MAX_SECONDS = 43200
+DEFAULT_RESOURCE_TIMEOUT_SECONDS = WAIT_CONDITION_MAX_SECONDS
+# The provider and signaller functions' handlers (localrun routes the same names).
+PROVIDER_HANDLER = "conversion_watch.handlers.resource_provider.handler"
+SIGNALLER_HANDLER = "conversion_watch.handlers.signal_wait_condition.handler"
+# A success signal's Data: the resource's attributes in a fixed order joined by ";" (ids never hold ';');
+# the result resource splits it (conversion_watch.resources.attributes).
+SIGNAL_FIELD_SEPARATOR = ";"
+SIGNAL_LIST_SEPARATOR = ","
+# The deadline: a one-time EventBridge Scheduler schedule the follow step creates fires the signaller a little
+# before the wait condition's own timeout, so a task still running fails the deployment with its id and state.
+ENV_SIGNALLER_ARN = "SIGNALLER_ARN"
+ENV_SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN"
+DEADLINE_SCHEDULE_PREFIX = "deadline-"
+DEADLINE_MAX_MARGIN_SECONDS = 300
+

@@ -71,3 +71,11 @@ def invalid_execution_name(message: str) -> Exception:
     from moto.stepfunctions.exceptions import InvalidName
 
     return InvalidName(message)  # type: ignore[no-any-return]
+
+
+def events_rule() -> Any:
+    """``Rule.send_to_targets``: where a rule hands a matched event to its targets (the CloudFormation
+    double routes Lambda targets to the real signaller, localrun.cloudformation)."""
+    from moto.events.models import Rule
+
+    return Rule

@@ -8,6 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from conversion_watch import aws_clients, starter, sweeper
+from conversion_watch import contract as c
 from conversion_watch.observability import logger, metrics, tracer
 
 
@@ -15,15 +16,15 @@ from conversion_watch.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    metrics.add_dimension(name="Trigger", value="Sweep")
+    metrics.add_dimension(name=c.TRIGGER_DIMENSION, value="Sweep")
     report = sweeper.sweep(
         clients=aws_clients.client,
         sfn=aws_clients.client("stepfunctions"),
         state_machine_arn=starter.state_machine_arn_from_env(),
     )
-    metrics.add_metric(name="RunningTasks", unit=MetricUnit.Count, value=report.running)
-    metrics.add_metric(name="WatchStartRequests", unit=MetricUnit.Count, value=len(report.started))
-    metrics.add_metric(name="SweepFailures", unit=MetricUnit.Count, value=len(report.failures))
+    metrics.add_metric(name=c.METRIC_RUNNING_TASKS, unit=MetricUnit.Count, value=report.running)
+    metrics.add_metric(name=c.METRIC_WATCH_START_REQUESTS, unit=MetricUnit.Count, value=len(report.started))
+    metrics.add_metric(name=c.METRIC_SWEEP_FAILURES, unit=MetricUnit.Count, value=len(report.failures))
     summary = report.as_dict()
     if report.failures:
         # Not raised: the next sweep retries everything anyway, at the same cost.

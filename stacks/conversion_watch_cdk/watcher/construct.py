@@ -11,7 +11,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from conversion_watch import contract as c
-from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
+from conversion_watch_cdk.task_permissions import grant_cancel_lookup
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
 from conversion_watch_cdk.watcher.table import watch_table
@@ -51,6 +51,12 @@ class ConversionWatcher(Construct):
         ``events:PutEvents`` of entries with ``event_source`` to every principal
         but this state machine's role, so nobody else can speak for the watcher.
         Turn it off for a bus you bring whose policy you manage. Default: True.
+    :param cancel_evidence_grace: how long a task that ended cancelled, with no evidence of
+        why, waits for its cancel call's CloudTrail record before its end is published with
+        ``outcomeReason: unknown`` (the end's event comes that much later). ``Duration.seconds(0)``
+        publishes at once. Default: 15 minutes (at most 1 hour); see docs/task-kinds.md.
+    :param cancel_lookup: look cancel calls up in CloudTrail's event history (``LookupEvents``,
+        no trail needed; about one call a minute per such end, during the grace). Default: True.
     """
 
     def __init__(
@@ -59,7 +65,7 @@ class ConversionWatcher(Construct):
         construct_id: str,
         *,
         event_bus: events.IEventBus | None = None,
-        event_source: str = DEFAULT_EVENT_SOURCE,
+        event_source: str = c.DEFAULT_EVENT_SOURCE,
         min_poll_interval: Duration | None = None,
         max_poll_interval: Duration | None = None,
         max_watch_time: Duration | None = None,
@@ -68,8 +74,14 @@ class ConversionWatcher(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         powertools_layer_arn: str | None = None,
         restrict_event_source: bool = True,
+        cancel_evidence_grace: Duration | None = None,
+        cancel_lookup: bool = c.DEFAULT_CANCEL_LOOKUP,
     ) -> None:
         super().__init__(scope, construct_id)
+        grace = cancel_evidence_grace or Duration.seconds(c.DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS)
+        if not 0 <= grace.to_seconds() <= c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS:
+            raise ValueError(f"cancel_evidence_grace must be between 0 and {c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS} "
+                             "seconds")
         min_poll_interval = min_poll_interval or Duration.seconds(c.DEFAULT_MIN_POLL_SECONDS)
         max_poll_interval = max_poll_interval or Duration.seconds(c.DEFAULT_MAX_POLL_SECONDS)
         max_watch_time = max_watch_time or Duration.days(c.DEFAULT_MAX_WATCH_DAYS)
@@ -97,6 +109,8 @@ class ConversionWatcher(Construct):
                 c.ENV_POLLS_PER_EXECUTION: str(polls_per_execution),
                 c.ENV_SNAPSHOT_MAX_AGE_SECONDS: str(int(snapshot_max_age.to_seconds())),
                 c.ENV_WATCH_TABLE_NAME: self.table.table_name,
+                c.ENV_CANCEL_EVIDENCE_GRACE_SECONDS: str(int(grace.to_seconds())),
+                c.ENV_CANCEL_LOOKUP: str(cancel_lookup).lower(),
             },
             log_retention=log_retention,
             powertools_layer_arn=powertools_layer_arn,
@@ -105,6 +119,8 @@ class ConversionWatcher(Construct):
         # BatchWriteItem: the shared snapshot's parts in one request (conversion_watch.task_snapshots).
         self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                          "dynamodb:BatchWriteItem")
+        if cancel_lookup:
+            grant_cancel_lookup(self.functions.poll)
         # The validate step claims the task's watch in the registry (conditional writes).
         self.table.grant(self.functions.validate, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
@@ -258,8 +274,10 @@ def _check_props(
     polls_per_execution: int,
     snapshot_max_age: Duration,
 ) -> None:
-    if not event_source or event_source.startswith("aws."):
-        raise ValueError("event_source must be non-empty and must not start with 'aws.' (reserved by AWS)")
+    if not event_source or event_source.startswith(c.RESERVED_SOURCE_PREFIX):
+        raise ValueError(
+            f"event_source must be non-empty and must not start with {c.RESERVED_SOURCE_PREFIX!r} (reserved by AWS)"
+        )
     if not 1 <= min_poll_interval.to_seconds() <= max_poll_interval.to_seconds():
         raise ValueError("min_poll_interval must be at least 1 second and at most max_poll_interval")
     if not 60 <= max_watch_time.to_seconds() <= MAX_WATCH_LIMIT.to_seconds():

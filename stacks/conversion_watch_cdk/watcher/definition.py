@@ -22,7 +22,6 @@ from constructs import Construct
 from conversion_watch import contract as c
 from conversion_watch.contract import ACTIVE_STATES
 from conversion_watch.watch_table import TASK_PREFIX
-from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 from conversion_watch_cdk.watcher.failures import names_a_task, record_validation_failure, record_watch_failure
 from conversion_watch_cdk.watcher.retries import (
     CONDITION_FAILED,
@@ -34,12 +33,18 @@ from conversion_watch_cdk.watcher.retries import (
     PUBLISH_RETRY,
     RetryPolicy,
 )
+from conversion_watch_cdk.watcher.step_comments import poll_comment
 
 __all__ = ["RetryPolicy", "WatchDefinition", "build_definition"]
 
-IS_ACTIVE = sfn.Condition.or_(*[sfn.Condition.string_equals("$.status.state", s) for s in ACTIVE_STATES])
-HAND_OVER_DUE = sfn.Condition.and_(IS_ACTIVE, sfn.Condition.boolean_equals("$.status.handOver", True))
-OBSERVED = sfn.Condition.string_equals("$.status.outcome", "OBSERVED")
+IS_ACTIVE = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_STATE, s) for s in ACTIVE_STATES])
+HAND_OVER_DUE = sfn.Condition.and_(IS_ACTIVE, sfn.Condition.boolean_equals(c.STATUS_HAND_OVER, True))
+OBSERVED = sfn.Condition.string_equals(c.STATUS_OUTCOME, c.OUTCOME_OBSERVED)
+CHANGED = sfn.Condition.boolean_equals(c.STATUS_CHANGED, True)
+
+
+def outcome_is(outcome: str) -> sfn.Condition:
+    return sfn.Condition.string_equals(c.STATUS_OUTCOME, outcome)
 
 
 def build_definition(scope: Construct, **props: object) -> sfn.IChainable:
@@ -96,8 +101,8 @@ class WatchDefinition:
     @cached_property
     def is_valid(self) -> sfn.Choice:
         return (
-            sfn.Choice(self.scope, "Is Request Valid?")
-            .when(sfn.Condition.string_equals("$.status.outcome", "VALID"), self.poll)
+            sfn.Choice(self.scope, c.STEP_IS_VALID)
+            .when(outcome_is(c.OUTCOME_VALID), self.poll)
             # A resume whose last change was recorded but never confirmed delivered: deliver it first.
             .when(OBSERVED, self.publish_change)
             .otherwise(self.publish_error)
@@ -112,16 +117,17 @@ class WatchDefinition:
             payload=sfn.TaskInput.from_object({"watch.$": "$.watch"}),
             result_selector={"watch.$": "$.Payload.watch", "status.$": "$.Payload.status"},
             retry_on_service_exceptions=False,
-            comment="Calls DescribeConversionTasks or GetLicenseConversionTask and normalizes the state.",
+            comment=poll_comment(),
         )
         # Throttling gets twice the attempts: License Manager's RateLimitExceededException is not one of
         # the codes botocore retries itself: at a sustained 20 % throttle rate, 7 straight failures (the
         # general policy) would end about one in ten month-long watches (8,640 polls); 11, one in 5,000.
-        replace(self.retry, max_attempts=min(2 * self.retry.max_attempts, 10)).apply(step, [THROTTLED])
-        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *(e for e in RETRYABLE_ERROR_NAMES if e != THROTTLED)])
+        replace(self.retry, max_attempts=min(2 * self.retry.max_attempts, 10)).apply(step, [c.ERROR_THROTTLED])
+        others = [e for e in c.RETRYABLE_ERROR_NAMES if e != c.ERROR_THROTTLED]
+        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *others])
         step.add_catch(
-            self.watch_failure("Record Poll Failure", "RetriesExhausted", "polling failed after retries: {}",
-                               failed_poll=True),
+            self.watch_failure(c.STEP_RECORD_POLL_FAILURE, c.ERROR_RETRIES_EXHAUSTED,
+                               "polling failed after retries: {}", failed_poll=True),
             errors=["States.ALL"],
             result_path="$.failure",
         )
@@ -130,12 +136,11 @@ class WatchDefinition:
     @cached_property
     def check(self) -> sfn.Choice:
         return (
-            sfn.Choice(self.scope, "Check Poll Result")
-            .when(sfn.Condition.string_equals("$.status.outcome", "ERROR"), self.publish_error)
+            sfn.Choice(self.scope, c.STEP_CHECK_POLL)
+            .when(outcome_is(c.OUTCOME_ERROR), self.publish_error)
             # Not visible to the describe API yet (just created): look again shortly.
-            .when(sfn.Condition.string_equals("$.status.outcome", "PENDING"), self.wait)
-            .when(sfn.Condition.and_(OBSERVED, sfn.Condition.boolean_equals("$.status.changed", True)),
-                  self.publish_change)
+            .when(outcome_is(c.OUTCOME_PENDING), self.wait)
+            .when(sfn.Condition.and_(OBSERVED, CHANGED), self.publish_change)
             .when(sfn.Condition.and_(OBSERVED, HAND_OVER_DUE), self.hand_over)
             .when(sfn.Condition.and_(OBSERVED, IS_ACTIVE), self.wait)
             .otherwise(self.unexpected)
@@ -145,8 +150,8 @@ class WatchDefinition:
     def wait(self) -> sfn.Wait:
         return sfn.Wait(
             self.scope,
-            "Wait Before Next Poll",
-            time=sfn.WaitTime.seconds_path("$.status.waitSeconds"),
+            c.STEP_WAIT,
+            time=sfn.WaitTime.seconds_path(c.STATUS_WAIT_SECONDS),
             comment="Interval computed by the poll step: short after a change, growing while nothing changes.",
         )
 
@@ -157,7 +162,7 @@ class WatchDefinition:
             c.STEP_RECORD_PENDING,
             update="SET #pending = :pending, #pendingWatch = :watch",
             names={"#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH},
-            values={":pending": as_json("$.status.detail"), ":watch": as_json("$.watch")},
+            values={":pending": as_json(c.STATUS_DETAIL), ":watch": as_json(c.WATCH_PATH)},
             comment="Registry: the change about to be published (a resume delivers it if this execution cannot).",
         )
         delivered = self.record(
@@ -165,34 +170,34 @@ class WatchDefinition:
             update="SET #sequence = :sequence, #watch = :watch REMOVE #pending, #pendingWatch",
             names={"#sequence": c.REG_SEQUENCE, "#watch": c.REG_WATCH, "#pending": c.REG_PENDING,
                    "#pendingWatch": c.REG_PENDING_WATCH},
-            values={":sequence": as_number("$.status.detail.sequence"), ":watch": as_json("$.watch")},
+            values={":sequence": as_number(f"{c.STATUS_DETAIL}.sequence"), ":watch": as_json(c.WATCH_PATH)},
             comment="Registry: the change was delivered; a resume continues after it.",
         )
         registry_failed = self.watch_failure(
-            "Record Registry Failure", "RetriesExhausted",
+            c.STEP_RECORD_REGISTRY_FAILURE, c.ERROR_RETRIES_EXHAUSTED,
             "the watch registry could not be updated after retries: {}",
         )
         for step in (pending, delivered):
             step.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
         for step in (pending, delivered):
             step.add_catch(registry_failed, errors=["States.ALL"], result_path="$.failure")
-        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, STATE_CHANGE)).next(delivered).next(self.is_finished)
+        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, c.STATE_CHANGE)).next(delivered).next(self.is_finished)
         return pending
 
     @cached_property
     def is_finished(self) -> sfn.Choice:
         def state_is(state: str) -> sfn.Condition:
-            return sfn.Condition.string_equals("$.status.state", state)
+            return sfn.Condition.string_equals(c.STATUS_STATE, state)
 
         return (
-            sfn.Choice(self.scope, "Is Task Finished?")
+            sfn.Choice(self.scope, c.STEP_IS_FINISHED)
             .when(state_is(c.COMPLETED),
                   sfn.Succeed(self.scope, c.STEP_TASK_COMPLETED, comment="The conversion task completed."))
             .when(state_is(c.CANCELLED),
                   sfn.Succeed(self.scope, c.STEP_TASK_CANCELLED,
                               comment="Cancelled on request, or cancelled with no sign of a failure (outcomeReason)."))
             .when(state_is(c.FAILED),
-                  sfn.Fail(self.scope, c.STEP_TASK_FAILED, error="ConversionTaskFailed", cause_path="$.status.summary"))
+                  sfn.Fail(self.scope, c.STEP_TASK_FAILED, error=c.TASK_FAILED_ERROR, cause_path=c.STATUS_SUMMARY))
             .when(HAND_OVER_DUE, self.hand_over)
             .when(IS_ACTIVE, self.wait)
             .otherwise(self.unexpected)
@@ -210,11 +215,11 @@ class WatchDefinition:
                 "Resource": f"arn:{Stack.of(self.scope).partition}:states:::states:startExecution",
                 "Parameters": {
                     "StateMachineArn.$": "$$.StateMachine.Id",
-                    "Name.$": "$.status.nextExecutionName",
+                    "Name.$": c.STATUS_NEXT_EXECUTION_NAME,
                     "Input": {
                         "taskType.$": "$.watch.taskType",
                         "taskId.$": "$.watch.taskId",
-                        "continuation.$": "$.status.continuation",
+                        "continuation.$": c.STATUS_CONTINUATION,
                         "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
                     },
                 },
@@ -227,17 +232,17 @@ class WatchDefinition:
         confirm = self.confirm_successor
         step.add_catch(confirm, errors=EXECUTION_ALREADY_EXISTS, result_path="$.failure")
         # Any other failure would end the watch silently: report it like a poll failure.
-        failed = self.watch_failure("Record Hand Over Failure", "HandOverFailed",
+        failed = self.watch_failure(c.STEP_RECORD_HAND_OVER_FAILURE, c.ERROR_HAND_OVER_FAILED,
                                     "could not start the next execution: {}")
         step.add_catch(failed, errors=["States.ALL"], result_path="$.failure")
         confirm.add_catch(failed, errors=["States.ALL"], result_path="$.failure")
         step.next(self.handed_over)
         blocked = self.watch_failure(
-            "Record Hand Over Blocked", c.HAND_OVER_BLOCKED,
+            c.STEP_RECORD_HAND_OVER_BLOCKED, c.HAND_OVER_BLOCKED,
             "the next name is held by an execution that is not the successor of this watch: {}",
         )
         confirm.next(
-            sfn.Choice(self.scope, "Is It Our Successor?")
+            sfn.Choice(self.scope, c.STEP_IS_OUR_SUCCESSOR)
             .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), self.handed_over)
             .otherwise(blocked)
         )
@@ -250,19 +255,19 @@ class WatchDefinition:
             c.STEP_CONFIRM_SUCCESSOR,
             lambda_function=self.validate_function,
             payload=sfn.TaskInput.from_object(
-                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": "$.status.nextExecutionName"}}
+                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME}}
             ),
             result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
             result_path="$.failure",
             retry_on_service_exceptions=False,
             comment="The next name was taken: is its holder the execution this one started (a retried start)?",
         )
-        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *RETRYABLE_ERROR_NAMES])
+        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *c.RETRYABLE_ERROR_NAMES])
         return step
 
     @cached_property
     def handed_over(self) -> sfn.Succeed:
-        return sfn.Succeed(self.scope, "Handed Over", comment="The watch goes on in the next execution.")
+        return sfn.Succeed(self.scope, c.STEP_HANDED_OVER, comment="The watch goes on in the next execution.")
 
     # -- how a watch ends without its task's outcome ------------------------------------------
     @cached_property
@@ -271,16 +276,16 @@ class WatchDefinition:
         event still names the task when the input named a valid pair; its id is the execution's."""
         recall = sfn.Pass(
             self.scope,
-            "Recall The Request",
+            c.STEP_RECALL_REQUEST,
             parameters={"error.$": "$.Error", "request.$": "$$.Execution.Input"},
             comment="Keeps the caught error and the execution's input for the error event.",
         )
         recall.next(
-            sfn.Choice(self.scope, "Does The Request Name A Task?")
+            sfn.Choice(self.scope, c.STEP_NAMES_A_TASK)
             .when(names_a_task("$.request"),
-                  record_validation_failure(self.scope, "Record Validation Failure", named=True)
+                  record_validation_failure(self.scope, c.STEP_RECORD_VALIDATION_FAILURE, named=True)
                   .next(self.publish_error))
-            .otherwise(record_validation_failure(self.scope, "Record Validation Failure Of Unnamed Task", named=False)
+            .otherwise(record_validation_failure(self.scope, c.STEP_RECORD_UNNAMED_VALIDATION_FAILURE, named=False)
                        .next(self.publish_error))
         )
         return recall
@@ -288,20 +293,20 @@ class WatchDefinition:
     @cached_property
     def publish_error(self) -> sfn.IChainable:
         """Publish the watch error, record it (a running watch's sequence is spent), fail red."""
-        watch_failed = sfn.Fail(self.scope, c.STEP_WATCH_FAILED, error_path="$.status.errorCode",
-                                cause_path="$.status.message")
+        watch_failed = sfn.Fail(self.scope, c.STEP_WATCH_FAILED, error_path=c.STATUS_ERROR_CODE,
+                                cause_path=c.STATUS_MESSAGE)
         record_error = self.record(
             c.STEP_RECORD_ERROR_DELIVERY,
             update="SET #sequence = :sequence, #error = :error",
             names={"#sequence": c.REG_SEQUENCE, "#error": c.REG_ERROR_CODE},
-            values={":sequence": as_number("$.status.detail.sequence"),
-                    ":error": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$.status.errorCode"))},
+            values={":sequence": as_number(f"{c.STATUS_DETAIL}.sequence"),
+                    ":error": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(c.STATUS_ERROR_CODE))},
             comment="Registry: this watch error was delivered (a final one stops any resume).",
         )
         record_error.add_catch(watch_failed, errors=["States.ALL"], result_path="$.recordFailure")
         record_error.next(watch_failed)
-        return self.publish(c.STEP_PUBLISH_ERROR, WATCH_ERROR).next(
-            sfn.Choice(self.scope, "Is Watch Registered?")
+        return self.publish(c.STEP_PUBLISH_ERROR, c.WATCH_ERROR).next(
+            sfn.Choice(self.scope, c.STEP_IS_WATCH_REGISTERED)
             .when(sfn.Condition.is_present("$.watch.taskId"), record_error)
             .otherwise(watch_failed)
         )
@@ -310,8 +315,8 @@ class WatchDefinition:
     def delivery_failed(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Event Delivery Failed",
-            error="EventDeliveryFailed",
+            c.STEP_EVENT_DELIVERY_FAILED,
+            error=c.ERROR_EVENT_DELIVERY_FAILED,
             cause="EventBridge did not accept the event after all retries; the watch stopped so no event is skipped.",
         )
 
@@ -319,7 +324,7 @@ class WatchDefinition:
     def superseded(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Watch Superseded",
+            c.STEP_WATCH_SUPERSEDED,
             error=c.WATCH_SUPERSEDED,
             cause="Another execution holds this task's watch in the registry (it took over); this one stops unheard.",
         )
@@ -328,8 +333,8 @@ class WatchDefinition:
     def unexpected(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Unexpected Poll Result",
-            error="UnexpectedPollResult",
+            c.STEP_UNEXPECTED_POLL_RESULT,
+            error=c.ERROR_UNEXPECTED_POLL_RESULT,
             cause="The poll step returned a state this state machine has no branch for.",
         )
 
@@ -340,7 +345,7 @@ class WatchDefinition:
             state_id,
             entries=[
                 tasks.EventBridgePutEventsEntry(
-                    detail=sfn.TaskInput.from_json_path_at("$.status.detail"),
+                    detail=sfn.TaskInput.from_json_path_at(c.STATUS_DETAIL),
                     detail_type=detail_type,
                     source=self.event_source,
                     event_bus=self.event_bus,
