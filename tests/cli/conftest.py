@@ -66,20 +66,27 @@ class Account:
                     "handOver": bool(next_execution), "nextExecutionName": next_execution}
         arn = self.sfn.start_execution(stateMachineArn=self.state_machine_arn, name=name,
                                        input=json.dumps(document))["executionArn"]
-        deadline = time.monotonic() + 30  # moto runs executions in a thread
+        self.settled(arn)
+        return str(arn)
+
+    def settled(self, arn: str) -> None:
+        """Return once the execution waits for its next poll or has ended (moto runs it in a thread,
+        which on a loaded machine may not have started yet: it cannot be stopped before then)."""
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             events = self.sfn.get_execution_history(executionArn=arn)["events"]
             waiting = any(e["type"] == "WaitStateEntered" for e in events)
             if waiting or self.sfn.describe_execution(executionArn=arn)["status"] != "RUNNING":
-                return str(arn)
+                return
             time.sleep(0.05)
-        raise AssertionError(f"stand-in execution {name} neither waits nor ended")
+        raise AssertionError(f"stand-in execution {arn} neither waits nor ended")
 
     def stop_all(self) -> None:
         for page in self.sfn.get_paginator("list_executions").paginate(
             stateMachineArn=self.state_machine_arn, statusFilter="RUNNING"
         ):
             for execution in page["executions"]:
+                self.settled(execution["executionArn"])
                 self.sfn.stop_execution(executionArn=execution["executionArn"])  # ends the Wait
 
 
