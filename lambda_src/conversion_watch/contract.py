@@ -104,6 +104,11 @@ REG_WATCH = "watch"  # JSON of the watch right after that delivery
 REG_PENDING = "pending"  # JSON detail of a change about to be published, not yet confirmed
 REG_PENDING_WATCH = "pendingWatch"  # JSON of the watch right after that change
 REG_ERROR_CODE = "errorCode"  # errorCode of the last watch error delivered
+# Present (``OPEN``) while the watch is open: until its task's terminal event or a final watch error
+# is delivered. The sparse index OPEN_INDEX holds exactly the open watches: what the sweeper reconciles.
+REG_OPEN = "openWatch"
+OPEN_MARK = "OPEN"
+OPEN_INDEX = "OpenWatches"
 # Watch errors after which the watch is over for good (the task's outcome, or a fact a
 # restart would only repeat). Any other end (RetriesExhausted, HandOverFailed,
 # HandOverBlocked, EventDeliveryFailed, a crash, a time-out, an abort) is resumed.
@@ -115,6 +120,19 @@ STEP_RECORD_PENDING = "Record Pending Change"
 STEP_RECORD_DELIVERY = "Record Delivered Change"
 STEP_RECORD_ERROR_DELIVERY = "Record Delivered Error"
 STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
+STEP_RECORD_PENDING_ERROR = "Record Pending Error"
+STEP_RECORD_END_DELIVERY = "Record Delivered End"
+STEP_RECORD_FINAL_ERROR_DELIVERY = "Record Delivered Final Error"
+STEP_PUBLISH_REJECTION = "Publish Request Rejection"
+# How an execution ends when the registry cannot be written around a publish (no event is
+# published without its pending record; a resume finishes the hand-over of what was published).
+REGISTRY_UNAVAILABLE = "RegistryUnavailable"  # the pending record failed: nothing was published
+DELIVERY_NOT_RECORDED = "DeliveryNotRecorded"  # published, but the delivered record failed
+# The validate step's outcome when a resume finds the watch's end already delivered.
+OUTCOME_CLOSED = "CLOSED"
+# The AWS event of this state machine's own executions that ended without finishing.
+SFN_STATUS_CHANGE = "Step Functions Execution Status Change"
+RESUMED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
 # The publish step rides out an EventBridge outage: backoff with full jitter, capped.
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300

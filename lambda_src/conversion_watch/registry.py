@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from conversion_watch import contract as c
 from conversion_watch.service_errors import error_code, translate
-from conversion_watch.watch_table import lost_the_condition, table_error, task_key
+from conversion_watch.watch_table import TASK_PREFIX, lost_the_condition, table_error, task_key
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class Registration:
     pending: dict[str, Any] | None
     pending_watch: dict[str, Any] | None
     error_code: str | None
+    # True while the watch is open (its end not yet delivered); None once closed, or for an item
+    # written before the open-watches index existed: then the holder's own end tells.
+    open: bool | None = None
 
     @property
     def undelivered(self) -> dict[str, Any] | None:
@@ -67,26 +70,52 @@ class Registry:
             pending=_json(item, c.REG_PENDING),
             pending_watch=_json(item, c.REG_PENDING_WATCH),
             error_code=_s(item, c.REG_ERROR_CODE),
+            open=True if _s(item, c.REG_OPEN) == c.OPEN_MARK else None,
         )
 
-    def claim(self, task_id: str, *, me: str, previous: str | None, watch: dict[str, Any]) -> bool:
-        """Make ``me`` the holder if ``previous`` still is (None: if nobody is). False: someone else won."""
+    def claim(self, task_id: str, *, me: str, previous: str | None, watch: dict[str, Any],
+              delivered: Registration | None = None, close: bool = False) -> bool:
+        """Make ``me`` the holder if ``previous`` still is (None: if nobody is). False: someone else won.
+
+        ``delivered``: the registration whose pending event the previous holder published but could
+        not record (it ended ``DeliveryNotRecorded``): recorded now as delivered, never published
+        again. ``close``: that event was the watch's end; the watch leaves the open index."""
         try:
             if previous is None:
                 self.dynamodb.put_item(
                     TableName=self.table,
                     Item={**task_key(task_id, c.REGISTRY_ITEM), c.REG_HOLDER: {"S": me},
-                          c.REG_SEQUENCE: {"N": str(watch.get("sequence", 0))}, c.REG_WATCH: {"S": json.dumps(watch)}},
+                          c.REG_SEQUENCE: {"N": str(watch.get("sequence", 0))}, c.REG_WATCH: {"S": json.dumps(watch)},
+                          c.REG_OPEN: {"S": c.OPEN_MARK}},
                     ConditionExpression="attribute_not_exists(pk)",
                 )
             else:
+                names = {"#holder": c.REG_HOLDER, "#error": c.REG_ERROR_CODE, "#open": c.REG_OPEN}
+                values: dict[str, Any] = {":me": {"S": me}, ":previous": {"S": previous}}
+                update = "SET #holder = :me"
+                removed = ["#error"]
+                if delivered is not None and delivered.pending is not None:
+                    names |= {"#sequence": c.REG_SEQUENCE, "#watch": c.REG_WATCH, "#pending": c.REG_PENDING,
+                              "#pendingWatch": c.REG_PENDING_WATCH}
+                    values[":sequence"] = {"N": str(int(delivered.pending.get("sequence", delivered.sequence)))}
+                    values[":watch"] = {"S": json.dumps(watch)}
+                    update += ", #sequence = :sequence, #watch = :watch"
+                    removed = ["#pending", "#pendingWatch"]
+                    if "errorCode" in delivered.pending:
+                        values[":error"] = {"S": str(delivered.pending["errorCode"])}
+                        update += ", #error = :error"
+                if close:
+                    removed.append("#open")
+                else:
+                    values[":open"] = {"S": c.OPEN_MARK}
+                    update += ", #open = :open"
                 self.dynamodb.update_item(
                     TableName=self.table,
                     Key=task_key(task_id, c.REGISTRY_ITEM),
-                    UpdateExpression="SET #holder = :me REMOVE #error",
+                    UpdateExpression=f"{update} REMOVE {', '.join(removed)}",
                     ConditionExpression="#holder = :previous",
-                    ExpressionAttributeNames={"#holder": c.REG_HOLDER, "#error": c.REG_ERROR_CODE},
-                    ExpressionAttributeValues={":me": {"S": me}, ":previous": {"S": previous}},
+                    ExpressionAttributeNames={k: v for k, v in names.items() if k in update or k in removed},
+                    ExpressionAttributeValues=values,
                 )
         except ClientError as error:
             if lost_the_condition(error):
@@ -96,6 +125,27 @@ class Registry:
 
     def holder_status(self, execution_arn: str) -> HolderStatus:
         return describe_execution(self.sfn, execution_arn, "*")
+
+    def open_task_ids(self) -> list[str]:
+        """Every open watch's task id, from the sparse open-watches index (eventually consistent:
+        read the item itself before acting on it)."""
+        found: list[str] = []
+        request: dict[str, Any] = {
+            "TableName": self.table, "IndexName": c.OPEN_INDEX,
+            "KeyConditionExpression": "#open = :open",
+            "ExpressionAttributeNames": {"#open": c.REG_OPEN},
+            "ExpressionAttributeValues": {":open": {"S": c.OPEN_MARK}},
+        }
+        try:
+            while True:
+                page = self.dynamodb.query(**request)
+                found += [key[c.TABLE_PARTITION_KEY]["S"].removeprefix(TASK_PREFIX) for key in page.get("Items", [])
+                          if key.get(c.TABLE_SORT_KEY, {}).get("S") == c.REGISTRY_ITEM]
+                if "LastEvaluatedKey" not in page:
+                    return found
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except ClientError as error:
+            raise table_error(error, operation="dynamodb:Query") from error
 
 
 def describe_execution(sfn: Any, execution_arn: str, task_id: str) -> HolderStatus:

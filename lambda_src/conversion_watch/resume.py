@@ -5,8 +5,11 @@
   execution's predecessor, with the registered sequence and last state.
 * A start while the registered holder is dead (it ended without its task's
   outcome) resumes: the watch state and ``sequence`` come from the registry,
-  and a change recorded but never confirmed delivered is published first,
-  under its original ``eventId``.
+  and an event (change or watch error) recorded but never confirmed delivered
+  is published first, under its original ``eventId`` -- unless the holder ended
+  ``DeliveryNotRecorded`` (it did publish it): then it is only recorded.
+* A watch is resumed while it is open (``openWatch``), whatever its task's state:
+  its end is delivered by whoever holds it last.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from conversion_watch import contract as c
 from conversion_watch.errors import InvalidInput
 from conversion_watch.models import Watch, WatchRequest
 from conversion_watch.naming import Lineage
-from conversion_watch.registry import Registry, ended_with_outcome
+from conversion_watch.registry import Registration, Registry, ended_with_outcome
 from conversion_watch.settings import Settings
 
 
@@ -38,17 +41,44 @@ def take_over(
     if current.holder != me:
         holder = registry.holder_status(current.holder)
         name = current.holder.rsplit(":", 1)[-1]
-        if holder.status == "RUNNING":
+        if holder.status in ("RUNNING", "PENDING_REDRIVE"):
             raise InvalidInput(f"{request.taskId} is already watched by execution {name!r}")
-        finished = current.error_code in c.FINAL_WATCH_ERRORS or (
-            current.undelivered is None and ((current.watch or {}).get("last") or {}).get("state") in c.TERMINAL_STATES
-        )
-        if finished or ended_with_outcome(holder):
+        if not current.open and (_finished(current) or ended_with_outcome(holder)):
             raise InvalidInput(f"the watch of {request.taskId} already ended with its outcome (execution {name!r})")
+        if current.undelivered is not None and holder.error == c.DELIVERY_NOT_RECORDED:
+            return _record_delivered(request.taskId, current, watch, lineage, me=me, registry=registry)
         if not registry.claim(request.taskId, me=me, previous=current.holder, watch=dump):
             raise InvalidInput(f"another execution resumed the watch of {request.taskId} first")
     return _resumed(current.pending_watch if current.undelivered else current.watch, current.sequence,
                     current.undelivered, watch, lineage, settings=settings, now=now)
+
+
+def _finished(current: Registration) -> bool:
+    """Does the registry itself show the watch's end delivered (items from before the open index)?"""
+    return current.error_code in c.FINAL_WATCH_ERRORS or (
+        current.undelivered is None and ((current.watch or {}).get("last") or {}).get("state") in c.TERMINAL_STATES
+    )
+
+
+def _record_delivered(task_id: str, current: Registration, fresh: Watch, lineage: Lineage, *, me: str,
+                      registry: Registry) -> dict[str, Any]:
+    """The previous holder published its pending event but could not record it (``DeliveryNotRecorded``):
+    record it now, never publish it again, and go on after it -- or stop, when it was the watch's end."""
+    pending = current.undelivered or {}
+    is_error = "errorCode" in pending
+    ends = pending.get("errorCode") in c.FINAL_WATCH_ERRORS if is_error else bool(pending.get("terminal"))
+    base = Watch.model_validate(current.pending_watch) if current.pending_watch else fresh
+    watch = base.model_copy(update={
+        "restart": lineage.restart, "generation": lineage.generation, "generationPolls": 0,
+        "sequence": max(base.sequence, int(pending.get("sequence", 0))),
+    })
+    dump = watch.model_dump(mode="json")
+    if not registry.claim(task_id, me=me, previous=current.holder, watch=dump, delivered=current, close=ends):
+        raise InvalidInput(f"another execution resumed the watch of {task_id} first")
+    if ends:
+        return {"watch": dump, "status": {"outcome": c.OUTCOME_CLOSED, "summary": f"the end of {task_id}'s watch "
+                                          f"(#{pending.get('sequence')}) was delivered; recorded on resume"}}
+    return {"watch": dump, "status": {"outcome": "VALID", "resumed": True}}
 
 
 def _continue(
@@ -82,6 +112,18 @@ def _resumed(
         "restart": lineage.restart, "generation": lineage.generation, "generationPolls": 0,
         "sequence": max(base.sequence, delivered),
     })
+    if undelivered is not None and "errorCode" in undelivered:
+        # An interrupted watch error is delivered under its own id; then the watch goes on
+        # (a final one ends it: "Is It A Final Error?").
+        watch = watch.model_copy(update={"sequence": max(watch.sequence, int(undelivered.get("sequence", 0)))})
+        return {"watch": watch.model_dump(mode="json"), "status": {
+            "outcome": "ERROR",
+            "errorCode": undelivered.get("errorCode"),
+            "message": undelivered.get("message"),
+            "resumed": True,
+            "waitSeconds": settings.min_poll_seconds,
+            "detail": undelivered,
+        }}
     dump = watch.model_dump(mode="json")
     if undelivered is None:
         return {"watch": dump, "status": {"outcome": "VALID", "resumed": True}}

@@ -88,8 +88,8 @@ def test_report_counts_api_calls_transitions_and_history() -> None:
     }
     execution = report.execution(f"watch-{LICENSE_OK}")
     # Validate, Is Request Valid?, Poll, Check Poll Result, Record Pending Change, Publish State Change,
-    # Record Delivered Change, Is Task Finished?, Task Completed
-    assert execution.stateTransitions == 9
+    # Is The Task Over?, Record Delivered End, Is Task Finished?, Task Completed
+    assert execution.stateTransitions == 10
     assert execution.lambdaInvocations == 2
     assert execution.historyEvents > execution.stateTransitions
     assert report.simulatedSeconds == 0

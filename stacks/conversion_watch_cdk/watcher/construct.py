@@ -14,7 +14,7 @@ from conversion_watch import contract as c
 from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
-from conversion_watch_cdk.watcher.table import watch_table
+from conversion_watch_cdk.watcher.table import SNAPSHOT_PREFIX, TASK_PREFIX, grant_items, watch_table
 
 MAX_WATCH_LIMIT = Duration.days(c.MAX_WATCH_DAYS)
 
@@ -102,11 +102,15 @@ class ConversionWatcher(Construct):
             powertools_layer_arn=powertools_layer_arn,
         )
 
-        # BatchWriteItem: the shared snapshot's parts in one request (conversion_watch.task_snapshots).
-        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                         "dynamodb:BatchWriteItem")
+        # Each role reaches only the item families it needs (dynamodb:LeadingKeys). The poll step writes
+        # the shared snapshot (its lease, and its parts in one BatchWriteItem: conversion_watch.task_snapshots)
+        # and only reads a task's items (its cancel mark).
+        grant_items(self.table, self.functions.poll,
+                    ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], families=[SNAPSHOT_PREFIX])
+        grant_items(self.table, self.functions.poll, ["dynamodb:GetItem"], families=[TASK_PREFIX])
         # The validate step claims the task's watch in the registry (conditional writes).
-        self.table.grant(self.functions.validate, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+        grant_items(self.table, self.functions.validate,
+                    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], families=[TASK_PREFIX])
 
         self.log_group = logs.LogGroup(
             self,
