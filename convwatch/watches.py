@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conversion_watch.contract import STEP_POLL
+from conversion_watch.contract import OUTCOME_ERROR, STEP_POLL
 from conversion_watch.errors import InvalidInput, TransientError, WatchError
 from conversion_watch.errors import Throttled as ServiceThrottled
 from conversion_watch.naming import execution_name
@@ -108,7 +108,7 @@ def last_observation(sfn: Any, described: dict[str, Any]) -> dict[str, Any] | No
 def _summarize(document: dict[str, Any]) -> dict[str, Any] | None:
     watch, status = document.get("watch") or {}, document.get("status") or {}
     last = watch.get("last") or {}
-    if not last and status.get("outcome") != "ERROR":
+    if not last and status.get("outcome") != OUTCOME_ERROR:
         return None
     summary = {
         "state": last.get("state"),
@@ -117,7 +117,7 @@ def _summarize(document: dict[str, Any]) -> dict[str, Any] | None:
         "pollCount": watch.get("pollCount"),
         "lastChangeAt": watch.get("lastChangeAt"),
     }
-    if status.get("outcome") == "ERROR":
+    if status.get("outcome") == OUTCOME_ERROR:
         summary["watchError"] = {"errorCode": status.get("errorCode"), "message": status.get("message")}
     return summary
 

@@ -19,7 +19,7 @@ from typing import Any
 from jsonschema import Draft4Validator, FormatChecker
 
 from conversion_watch.contract import DEFAULT_EVENT_SOURCE
-from conversion_watch_cdk.event_contract.schemas import DETAIL_TYPES, definition_name
+from conversion_watch.event_contract import DETAIL_TYPES, definition_name
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "docs" / "schemas"
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from conversion_watch_cdk.event_contract.schemas import DETAIL_TYPES, definition_name, event_schema
+from conversion_watch.event_contract import DETAIL_TYPES, definition_name, event_schema
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "docs" / "schemas"
 

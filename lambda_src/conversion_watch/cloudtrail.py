@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conversion_watch.contract import RESERVED_SOURCE_PREFIX
 from conversion_watch.kinds import cancel_calls, kind_of_task_id, start_calls
 from conversion_watch.starter import TaskRef
 
@@ -40,7 +41,7 @@ class CancelRef:
 
 def event_bridge_source(event_source: str) -> str:
     """EventBridge's ``source`` for a CloudTrail ``eventSource``: ec2.amazonaws.com -> aws.ec2."""
-    return "aws." + event_source.removesuffix(".amazonaws.com")
+    return RESERVED_SOURCE_PREFIX + event_source.removesuffix(".amazonaws.com")
 
 
 class RejectedEvent(Exception):

@@ -8,6 +8,8 @@ other shared table: ``conversion_watch.kinds``, one module per kind.
 
 from __future__ import annotations
 
+from typing import Final
+
 # -- The event contract (public API) ---------------------------------------------------------
 DEFAULT_EVENT_SOURCE = "conversion-watch"
 RESERVED_SOURCE_PREFIX = "aws."
@@ -73,19 +75,83 @@ POWERTOOLS_LAYER_PARAMETER = "/aws/service/powertools/python/{arch}/" + PYTHON_R
 
 # -- Step names (the Step Functions console shows them; the CLI and tests read them) -----------
 STEP_VALIDATE = "Validate Watch Request"
+STEP_IS_VALID = "Is Request Valid?"
 STEP_POLL = "Poll Conversion Task"
+STEP_CHECK_POLL = "Check Poll Result"
+STEP_WAIT = "Wait Before Next Poll"
 STEP_PUBLISH_CHANGE = "Publish State Change"
 STEP_PUBLISH_ERROR = "Publish Watch Error"
+STEP_IS_FINISHED = "Is Task Finished?"
 STEP_HAND_OVER = "Hand Over To New Execution"
+STEP_IS_OUR_SUCCESSOR = "Is It Our Successor?"
+STEP_HANDED_OVER = "Handed Over"
 STEP_TASK_COMPLETED = "Task Completed"
 STEP_TASK_CANCELLED = "Task Cancelled"
 STEP_TASK_FAILED = "Task Failed"
 STEP_WATCH_FAILED = "Watch Failed"
+STEP_IS_WATCH_REGISTERED = "Is Watch Registered?"
+STEP_RECALL_REQUEST = "Recall The Request"
+STEP_NAMES_A_TASK = "Does The Request Name A Task?"
+STEP_RECORD_VALIDATION_FAILURE = "Record Validation Failure"
+STEP_RECORD_UNNAMED_VALIDATION_FAILURE = "Record Validation Failure Of Unnamed Task"
+STEP_RECORD_POLL_FAILURE = "Record Poll Failure"
+STEP_RECORD_HAND_OVER_FAILURE = "Record Hand Over Failure"
+STEP_RECORD_HAND_OVER_BLOCKED = "Record Hand Over Blocked"
+STEP_EVENT_DELIVERY_FAILED = "Event Delivery Failed"
+STEP_WATCH_SUPERSEDED = "Watch Superseded"
+STEP_UNEXPECTED_POLL_RESULT = "Unexpected Poll Result"
+
+# -- The status document the Lambda steps return and the Choice states branch on ---------------
+# (``conversion_watch.status.Status``: one model, one constructor per outcome.)
+OUTCOME_VALID: Final = "VALID"  # the request is valid and the watch is claimed: poll
+OUTCOME_OBSERVED: Final = "OBSERVED"  # the task was observed (``state``, ``changed``, ``handOver`` ...)
+OUTCOME_PENDING: Final = "PENDING"  # nothing to decide yet (the task is not visible yet): wait and look again
+OUTCOME_ERROR: Final = "ERROR"  # the watch cannot go on: publish the watch error in ``detail``
+OUTCOME_CLOSED: Final = "CLOSED"  # a resume found the watch's end delivered (and recorded it): stop
+STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR, OUTCOME_CLOSED)
+# JSONPaths of the state document (``{"watch": ..., "status": ...}``) the definition reads.
+WATCH_PATH = "$.watch"
+STATUS_PATH = "$.status"
+STATUS_OUTCOME = "$.status.outcome"
+STATUS_STATE = "$.status.state"
+STATUS_CHANGED = "$.status.changed"
+STATUS_TERMINAL = "$.status.terminal"
+STATUS_RESUMED = "$.status.resumed"  # a resume's redelivered event: the watch goes on after it
+STATUS_HAND_OVER = "$.status.handOver"
+STATUS_WAIT_SECONDS = "$.status.waitSeconds"
+STATUS_DETAIL = "$.status.detail"
+STATUS_ERROR_CODE = "$.status.errorCode"
+STATUS_MESSAGE = "$.status.message"
+STATUS_SUMMARY = "$.status.summary"
+STATUS_NEXT_EXECUTION_NAME = "$.status.nextExecutionName"
+STATUS_CONTINUATION = "$.status.continuation"
 
 # -- Error names Step Functions sees (the Lambda steps raise classes of these names) -----------
 ERROR_THROTTLED = "Throttled"
 ERROR_SERVICE_UNAVAILABLE = "ServiceUnavailable"
 RETRYABLE_ERROR_NAMES = (ERROR_THROTTLED, ERROR_SERVICE_UNAVAILABLE)
+# Errors the state machine itself ends or reports with (``errorCode`` / the execution's error).
+ERROR_RETRIES_EXHAUSTED = "RetriesExhausted"
+ERROR_HAND_OVER_FAILED = "HandOverFailed"
+ERROR_EVENT_DELIVERY_FAILED = "EventDeliveryFailed"
+ERROR_UNEXPECTED_POLL_RESULT = "UnexpectedPollResult"
+
+# -- Metrics (Powertools EMF, namespace METRIC_NAMESPACE) the handlers publish -----------------
+METRIC_WATCHES_STARTED = "WatchesStarted"
+METRIC_REJECTED_REQUESTS = "RejectedRequests"
+METRIC_POLLS = "Polls"
+METRIC_STATE_CHANGES = "StateChanges"
+METRIC_WATCH_ERRORS = "WatchErrors"
+METRIC_TASK_FAILURES = "TaskFailures"  # the task failed, not the watcher
+METRIC_WATCHER_FAULTS = "WatcherFaults"  # from the state machine's log (a metric filter)
+METRIC_RUNNING_TASKS = "RunningTasks"
+METRIC_WATCH_START_REQUESTS = "WatchStartRequests"
+METRIC_SWEEP_FAILURES = "SweepFailures"
+METRIC_WATCHES_RESUMED = "WatchesResumed"  # open watches whose holder had ended, resumed by a reconcile
+METRIC_REJECTED_API_CALL_EVENTS = "RejectedApiCallEvents"
+METRIC_ALREADY_WATCHED = "AlreadyWatched"
+METRIC_CANCEL_CALLS_SEEN = "CancelCallsSeen"
+TRIGGER_DIMENSION = "Trigger"
 
 # -- The watch table: one small DynamoDB table, several item families -----------------------
 # (conversion_watch.watch_table documents them; the construct creates the table.)
@@ -128,8 +194,6 @@ STEP_PUBLISH_REJECTION = "Publish Request Rejection"
 # published without its pending record; a resume finishes the hand-over of what was published).
 REGISTRY_UNAVAILABLE = "RegistryUnavailable"  # the pending record failed: nothing was published
 DELIVERY_NOT_RECORDED = "DeliveryNotRecorded"  # published, but the delivered record failed
-# The validate step's outcome when a resume finds the watch's end already delivered.
-OUTCOME_CLOSED = "CLOSED"
 # The AWS event of this state machine's own executions that ended without finishing.
 SFN_STATUS_CHANGE = "Step Functions Execution Status Change"
 RESUMED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")

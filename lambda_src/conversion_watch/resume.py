@@ -23,6 +23,7 @@ from conversion_watch.models import Watch, WatchRequest
 from conversion_watch.naming import Lineage
 from conversion_watch.registry import Registration, Registry, ended_with_outcome
 from conversion_watch.settings import Settings
+from conversion_watch.status import Status, document
 
 
 def take_over(
@@ -37,7 +38,7 @@ def take_over(
     if current is None:
         if not registry.claim(request.taskId, me=me, previous=None, watch=dump):
             raise InvalidInput(f"another execution registered as the watch of {request.taskId} first")
-        return {"watch": dump, "status": {"outcome": "VALID"}}
+        return document(dump, Status.valid())
     if current.holder != me:
         holder = registry.holder_status(current.holder)
         name = current.holder.rsplit(":", 1)[-1]
@@ -76,9 +77,9 @@ def _record_delivered(task_id: str, current: Registration, fresh: Watch, lineage
     if not registry.claim(task_id, me=me, previous=current.holder, watch=dump, delivered=current, close=ends):
         raise InvalidInput(f"another execution resumed the watch of {task_id} first")
     if ends:
-        return {"watch": dump, "status": {"outcome": c.OUTCOME_CLOSED, "summary": f"the end of {task_id}'s watch "
-                                          f"(#{pending.get('sequence')}) was delivered; recorded on resume"}}
-    return {"watch": dump, "status": {"outcome": "VALID", "resumed": True}}
+        return document(dump, Status.closed(summary=f"the end of {task_id}'s watch (#{pending.get('sequence')}) "
+                                                    "was delivered; recorded on resume"))
+    return document(dump, Status.valid(resumed=True))
 
 
 def _continue(
@@ -88,7 +89,7 @@ def _continue(
     carried = request.continuation
     assert carried is not None
     if current_holder is not None and current_holder.holder == me:  # this step retried after its claim
-        return {"watch": watch.model_dump(mode="json"), "status": {"outcome": "VALID"}}
+        return document(watch.model_dump(mode="json"), Status.valid())
     if current_holder is None or current_holder.holder != started_by:
         raise InvalidInput("continuation refused: its starter is not the execution registered as the task's watch")
     registered_last = ((current_holder.watch or {}).get("last") or {}).get("state")
@@ -100,7 +101,7 @@ def _continue(
         )
     if not registry.claim(request.taskId, me=me, previous=started_by, watch=watch.model_dump(mode="json")):
         raise InvalidInput("continuation refused: another execution took the watch over first")
-    return {"watch": watch.model_dump(mode="json"), "status": {"outcome": "VALID"}}
+    return document(watch.model_dump(mode="json"), Status.valid())
 
 
 def _resumed(
@@ -116,25 +117,20 @@ def _resumed(
         # An interrupted watch error is delivered under its own id; then the watch goes on
         # (a final one ends it: "Is It A Final Error?").
         watch = watch.model_copy(update={"sequence": max(watch.sequence, int(undelivered.get("sequence", 0)))})
-        return {"watch": watch.model_dump(mode="json"), "status": {
-            "outcome": "ERROR",
-            "errorCode": undelivered.get("errorCode"),
-            "message": undelivered.get("message"),
-            "resumed": True,
-            "waitSeconds": settings.min_poll_seconds,
-            "detail": undelivered,
-        }}
+        return document(watch.model_dump(mode="json"), Status.redelivered_error(
+            error_code=str(undelivered.get("errorCode")), message=str(undelivered.get("message")),
+            detail=undelivered, wait_seconds=settings.min_poll_seconds))
     dump = watch.model_dump(mode="json")
     if undelivered is None:
-        return {"watch": dump, "status": {"outcome": "VALID", "resumed": True}}
+        return document(dump, Status.valid(resumed=True))
     # Publish the change that was recorded but never confirmed, as the poll step would have.
-    return {"watch": dump, "status": {
-        "outcome": "OBSERVED",
-        "state": undelivered.get("state"),
-        "terminal": bool(undelivered.get("terminal")),
-        "changed": True,
-        "handOver": False,
-        "waitSeconds": settings.min_poll_seconds,
-        "summary": f"{watch.taskType} task {watch.taskId} is {undelivered.get('state')} (redelivered on resume)",
-        "detail": undelivered,
-    }}
+    state = str(undelivered.get("state"))
+    return document(dump, Status.observed(
+        state=state,
+        terminal=bool(undelivered.get("terminal")),
+        outcome_reason=undelivered.get("outcomeReason"),
+        changed=True,
+        wait_seconds=settings.min_poll_seconds,
+        summary=f"{watch.taskType} task {watch.taskId} is {state} (redelivered on resume)",
+        detail=undelivered,
+    ))

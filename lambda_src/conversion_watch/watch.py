@@ -1,12 +1,9 @@
 """The two steps of the loop as plain functions: start (validate) and poll.
 
-Both return the state machine's whole state document::
-
-    {"watch": <Watch>, "status": <status>}
-
-``status.outcome`` is ``VALID`` (start), ``OBSERVED`` (poll) or ``ERROR``; an
-``ERROR`` carries ``errorCode``, ``message`` and the ``Conversion Task Watch
-Error`` event detail. Transient failures are raised instead (see ``errors``).
+Both return the state machine's whole state document, ``{"watch": <Watch>, "status":
+<Status>}`` (``conversion_watch.status``, which documents every outcome): start answers
+``VALID`` (or ``OBSERVED`` when a resume redelivers a recorded change), poll ``OBSERVED``
+or ``PENDING``, either ``ERROR``. Transient failures are raised instead (see ``errors``).
 """
 
 from __future__ import annotations
@@ -40,6 +37,7 @@ from conversion_watch.resume import take_over
 from conversion_watch.schedule import PollBounds, completion_eta, next_poll_delay
 from conversion_watch.settings import Settings
 from conversion_watch.snapshot import TaskSnapshot
+from conversion_watch.status import Status, document
 
 Describe = Callable[[str, str], TaskSnapshot]
 # task id -> whether a cancel call for it was seen (the watch table's CANCEL mark)
@@ -91,7 +89,7 @@ def start(
             return take_over(request, watch, lineage, me=execution_arn, registry=registry, settings=settings, now=now)
     except InvalidInput as error:
         return _input_error(raw_input, error, now=now, execution=execution)
-    return {"watch": _dump(watch), "status": {"outcome": "VALID"}}
+    return document(_dump(watch), Status.valid())
 
 
 def check_identity(request: WatchRequest, execution: str | None, *, execution_arn: str | None = None) -> Lineage:
@@ -246,25 +244,9 @@ def _observed(
             "lastProgress": sample or watch.lastProgress,
         }
     )
-    status: dict[str, Any] = {
-        "outcome": "OBSERVED",
-        "state": snapshot.state,
-        "terminal": snapshot.terminal,
-        "outcomeReason": reason,
-        "changed": changed,
-        "waitSeconds": next_poll_delay(
-            now=now,
-            quiet_since=watch.lastChangeAt or watch.watchStartedAt,
-            bounds=PollBounds(min_seconds=settings.min_poll_seconds, max_seconds=settings.max_poll_seconds),
-            deadline=watch.deadline,
-            expires_at=snapshot.expires_at,
-            eta_seconds=eta,
-        ),
-        "handOver": False,
-        "summary": _summary(watch, snapshot, reason),
-    }
+    detail = None
     if changed:
-        status["detail"] = _dump(
+        detail = _dump(
             StateChangeDetail(
                 eventId=f"{watch.taskId}#{watch.sequence}",
                 sequence=watch.sequence,
@@ -285,13 +267,27 @@ def _observed(
                 task=snapshot.facts,
             )
         )
-    if not snapshot.terminal and watch.generationPolls >= settings.polls_per_execution:
-        status["handOver"] = True
-        status["nextExecutionName"] = execution_name(
-            watch.taskId, generation=watch.generation + 1, restart=watch.restart
-        )
-        status["continuation"] = _dump(watch.continuation())
-    return {"watch": _dump(watch), "status": status}
+    hand_over_due = not snapshot.terminal and watch.generationPolls >= settings.polls_per_execution
+    status = Status.observed(
+        state=snapshot.state,
+        terminal=snapshot.terminal,
+        outcome_reason=reason,
+        changed=changed,
+        wait_seconds=next_poll_delay(
+            now=now,
+            quiet_since=watch.lastChangeAt or watch.watchStartedAt,
+            bounds=PollBounds(min_seconds=settings.min_poll_seconds, max_seconds=settings.max_poll_seconds),
+            deadline=watch.deadline,
+            expires_at=snapshot.expires_at,
+            eta_seconds=eta,
+        ),
+        summary=_summary(watch, snapshot, reason),
+        detail=detail,
+        next_execution_name=execution_name(watch.taskId, generation=watch.generation + 1, restart=watch.restart)
+        if hand_over_due else None,
+        continuation=_dump(watch.continuation()) if hand_over_due else None,
+    )
+    return document(_dump(watch), status)
 
 
 def _elapsed(watch: Watch, snapshot: TaskSnapshot, *, now: datetime) -> int:
@@ -305,15 +301,11 @@ def _not_visible_yet(watch: Watch, error: TaskNotFound, *, settings: Settings, n
     """A task created seconds ago may not be visible to the describe API yet
     (eventual consistency): wait and look again before calling it not found."""
     until_deadline = max(1, int((watch.deadline - now).total_seconds()))
-    status = {
-        "outcome": "PENDING",
-        "changed": False,
-        "terminal": False,
-        "handOver": False,
-        "waitSeconds": min(settings.min_poll_seconds, until_deadline),
-        "summary": f"{watch.taskType} task {watch.taskId} is not visible yet: {error.message}",
-    }
-    return {"watch": _dump(watch), "status": status}
+    status = Status.pending(
+        wait_seconds=min(settings.min_poll_seconds, until_deadline),
+        summary=f"{watch.taskType} task {watch.taskId} is not visible yet: {error.message}",
+    )
+    return document(_dump(watch), status)
 
 
 def _summary(watch: Watch, snapshot: TaskSnapshot, reason: str | None) -> str:
@@ -337,7 +329,7 @@ def _watch_error(watch: Watch, error: WatchError, *, now: datetime) -> dict[str,
         pollCount=watch.pollCount,
     )
     watch = watch.model_copy(update={"sequence": sequence})
-    return {"watch": _dump(watch), "status": _error_status(error, detail)}
+    return document(_dump(watch), _error_status(error, detail))
 
 
 def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime, execution: str | None) -> dict[str, Any]:
@@ -352,7 +344,7 @@ def _input_error(raw_input: Any, error: InvalidInput, *, now: datetime, executio
         observedAt=now,
         input=raw_input if _echo_fits(raw_input) else None,
     )
-    return {"watch": None, "status": _error_status(error, detail)}
+    return document(None, _error_status(error, detail))
 
 
 def rejected_event_id(execution: str | None) -> str:
@@ -387,13 +379,8 @@ def _echo_fits(raw_input: Any) -> bool:
     return len(echoed) <= MAX_ECHOED_INPUT_CHARS
 
 
-def _error_status(error: WatchError, detail: WatchErrorDetail) -> dict[str, Any]:
-    return {
-        "outcome": "ERROR",
-        "errorCode": error.error_code,
-        "message": error.message,
-        "detail": _dump(detail),
-    }
+def _error_status(error: WatchError, detail: WatchErrorDetail) -> Status:
+    return Status.error(error_code=error.error_code, message=error.message, detail=_dump(detail))
 
 
 def _dump(model: Any) -> Any:

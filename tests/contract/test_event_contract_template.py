@@ -8,8 +8,8 @@ from typing import Any
 
 from aws_cdk.assertions import Match
 
+from conversion_watch.event_contract import event_schema
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from conversion_watch_cdk.event_contract.schemas import event_schema
 from localrun.event_schemas import validate_detail
 from tests.contract.stack import synth_stack
 from tools.state_machine_dot import watcher_definition

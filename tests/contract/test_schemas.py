@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from conversion_watch_cdk.event_contract.schemas import (
+from conversion_watch.event_contract import (
     DETAIL_TYPES,
     all_event_schemas,
     event_schema,
     schema_name,
     to_draft4,
 )
+from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from localrun.event_schemas import (
     EventSchemaViolation,
     sample_envelope,

@@ -9,15 +9,16 @@ import typing
 
 import pytest
 
+from conversion_watch import contract as c
+from conversion_watch.contract import DEFAULT_EVENT_SOURCE
 from conversion_watch.errors import RETRYABLE_ERROR_NAMES, TransientError
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR, State, WatchErrorDetail
-from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
 from tests.infra.asl import follow
 
-VALIDATE, POLL, CHECK = "Validate Watch Request", "Poll Conversion Task", "Check Poll Result"
-WAIT, HAND_OVER = "Wait Before Next Poll", "Hand Over To New Execution"
-PUBLISH_CHANGE, PUBLISH_ERROR = "Publish State Change", "Publish Watch Error"
-REPORT_ERROR, PUBLISH_REJECTION = "Is Watch Registered?", "Publish Request Rejection"
+VALIDATE, POLL, CHECK = c.STEP_VALIDATE, c.STEP_POLL, c.STEP_CHECK_POLL
+WAIT, HAND_OVER = c.STEP_WAIT, c.STEP_HAND_OVER
+PUBLISH_CHANGE, PUBLISH_ERROR = c.STEP_PUBLISH_CHANGE, c.STEP_PUBLISH_ERROR
+REPORT_ERROR, PUBLISH_REJECTION = c.STEP_IS_WATCH_REGISTERED, c.STEP_PUBLISH_REJECTION
 NORMALIZED_STATES = typing.get_args(State)
 LAMBDA_SERVICE_ERRORS = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                          "Lambda.TooManyRequestsException"}
@@ -274,3 +275,22 @@ def test_watch_errors_built_in_the_state_machine_match_the_event_model(definitio
         assert required <= set(detail), f"{name}: missing {required - set(detail)}"
         assert detail["errorCode"] == status["errorCode"], name
         assert status["outcome"] == "ERROR"
+
+
+def test_every_status_outcome_has_a_branch_and_no_other_is_read(definition):
+    """The Choice states compare ``status.outcome`` with exactly the typed status's outcomes."""
+    compared = {
+        rule["StringEquals"]
+        for state in definition["States"].values() if state["Type"] == "Choice"
+        for rule in _rules(state["Choices"]) if rule.get("Variable") == c.STATUS_OUTCOME
+    }
+    assert compared == set(c.STATUS_OUTCOMES)
+
+
+def _rules(rules):
+    for rule in rules:
+        yield rule
+        for key in ("And", "Or"):
+            yield from _rules(rule.get(key, []))
+        if "Not" in rule:
+            yield from _rules([rule["Not"]])

@@ -10,12 +10,12 @@ import pytest
 from botocore.stub import Stubber
 
 from conversion_watch import aws_clients
+from conversion_watch.contract import TASK_FAILED_ERROR
 from conversion_watch.handlers import poll_task, validate_watch
 from conversion_watch_cdk.operations.metrics import (
     HANDLER_METRICS,
     NAMESPACE,
     SERVICE,
-    TASK_FAILED_ERROR,
     TASK_TYPES,
     WATCHER_FAULT_FILTER,
     WATCHER_FAULTS,

@@ -11,8 +11,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_events as events
 
+from conversion_watch.event_contract import event_schema
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
-from conversion_watch_cdk.event_contract.schemas import event_schema
 from conversion_watch_cdk.notifications import WatchNotifications
 from conversion_watch_cdk.notifications.messages import (
     STATE_CHANGE_PATHS,

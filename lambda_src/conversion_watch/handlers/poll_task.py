@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import BaseModel, event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from conversion_watch import aws_clients, cancel_marks, clock, watch, watch_table
-from conversion_watch.contract import FAILED
+from conversion_watch import contract as c
 from conversion_watch.describe import describe_task
 from conversion_watch.models import Watch
 from conversion_watch.observability import logger, metrics, tracer
@@ -28,24 +28,24 @@ def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     # Thread-local keys: the local engine runs many invocations in one process.
     logger.thread_safe_clear_keys()
     logger.thread_safe_append_keys(taskType=current.taskType, taskId=current.taskId)
-    metrics.add_dimension(name="TaskType", value=current.taskType)
-    metrics.add_metric(name="Polls", unit=MetricUnit.Count, value=1)
+    metrics.add_dimension(name=c.TASK_TYPE_DIMENSION, value=current.taskType)
+    metrics.add_metric(name=c.METRIC_POLLS, unit=MetricUnit.Count, value=1)
     settings = Settings.from_env()
     result = watch.poll(
         current, settings=settings, describe=partial(traced_describe, settings=settings), now=clock.utc_now(),
         cancel_marked=cancel_marked,
     )
     status = result["status"]
-    if status["outcome"] == "ERROR":
-        metrics.add_metric(name="WatchErrors", unit=MetricUnit.Count, value=1)
+    if status["outcome"] == c.OUTCOME_ERROR:
+        metrics.add_metric(name=c.METRIC_WATCH_ERRORS, unit=MetricUnit.Count, value=1)
         logger.warning("watch cannot go on", extra={"errorCode": status["errorCode"], "reason": status["message"]})
     elif status["changed"]:
-        metrics.add_metric(name="StateChanges", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=c.METRIC_STATE_CHANGES, unit=MetricUnit.Count, value=1)
         logger.info("task changed", extra={"state": status["state"], "sequence": result["watch"]["sequence"],
                                            "outcomeReason": status.get("outcomeReason")})
-        if status["state"] == FAILED:
+        if status["state"] == c.FAILED:
             # The task failed, not the watcher: its own metric, no watcher alarm (operations/).
-            metrics.add_metric(name="TaskFailures", unit=MetricUnit.Count, value=1)
+            metrics.add_metric(name=c.METRIC_TASK_FAILURES, unit=MetricUnit.Count, value=1)
     return result
 
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from conversion_watch import aws_clients, starter, sweeper
-from conversion_watch.contract import ENV_WATCH_TABLE_NAME, SFN_STATUS_CHANGE
+from conversion_watch import contract as c
 from conversion_watch.naming import task_id_of
 from conversion_watch.observability import logger, metrics, tracer
 from conversion_watch.registry import Registry
@@ -23,8 +23,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     registry = _registry()
     sfn = aws_clients.client("stepfunctions")
     state_machine_arn = starter.state_machine_arn_from_env()
-    if event.get("detail-type") == SFN_STATUS_CHANGE and registry is not None:
-        metrics.add_dimension(name="Trigger", value="ExecutionEnded")
+    if event.get("detail-type") == c.SFN_STATUS_CHANGE and registry is not None:
+        metrics.add_dimension(name=c.TRIGGER_DIMENSION, value="ExecutionEnded")
         detail = event.get("detail") or {}
         task_id = task_id_of(str(detail.get("name", "")))
         if not task_id or detail.get("stateMachineArn") != state_machine_arn:
@@ -32,13 +32,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         report = sweeper.reconcile_task(task_id, registry=registry, sfn=sfn, state_machine_arn=state_machine_arn,
                                         ended=str(detail.get("executionArn")))
     else:
-        metrics.add_dimension(name="Trigger", value="Sweep")
+        metrics.add_dimension(name=c.TRIGGER_DIMENSION, value="Sweep")
         report = sweeper.sweep(clients=aws_clients.client, sfn=sfn, state_machine_arn=state_machine_arn,
                                registry=registry)
-    metrics.add_metric(name="RunningTasks", unit=MetricUnit.Count, value=report.running)
-    metrics.add_metric(name="WatchStartRequests", unit=MetricUnit.Count, value=len(report.started))
-    metrics.add_metric(name="WatchesResumed", unit=MetricUnit.Count, value=len(report.resumed))
-    metrics.add_metric(name="SweepFailures", unit=MetricUnit.Count, value=len(report.failures))
+    metrics.add_metric(name=c.METRIC_RUNNING_TASKS, unit=MetricUnit.Count, value=report.running)
+    metrics.add_metric(name=c.METRIC_WATCH_START_REQUESTS, unit=MetricUnit.Count, value=len(report.started))
+    metrics.add_metric(name=c.METRIC_WATCHES_RESUMED, unit=MetricUnit.Count, value=len(report.resumed))
+    metrics.add_metric(name=c.METRIC_SWEEP_FAILURES, unit=MetricUnit.Count, value=len(report.failures))
     summary = report.as_dict()
     if report.failures:
         # Not raised: the next sweep retries everything anyway, at the same cost.
@@ -50,7 +50,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 def _registry() -> Registry | None:
     """The watch registry, when the stack gives the sweeper the watcher's table."""
-    table = os.environ.get(ENV_WATCH_TABLE_NAME)
+    table = os.environ.get(c.ENV_WATCH_TABLE_NAME)
     if not table:
         return None
     return Registry(aws_clients.client("dynamodb"), aws_clients.client("stepfunctions"), table)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from conversion_watch import aws_clients, clock, naming, watch
-from conversion_watch.contract import ENV_WATCH_TABLE_NAME
+from conversion_watch import contract as c
 from conversion_watch.observability import logger, metrics, tracer
 from conversion_watch.registry import Registry, describe_execution
 from conversion_watch.settings import Settings
@@ -26,18 +26,18 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         execution_arn=event.get("executionArn"), registry=_registry(),
     )
     status = result["status"]
-    if status["outcome"] == "ERROR":
+    if status["outcome"] == c.OUTCOME_ERROR:
         logger.warning("rejected watch request", extra={"errorCode": status["errorCode"], "reason": status["message"]})
-        metrics.add_metric(name="RejectedRequests", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=c.METRIC_REJECTED_REQUESTS, unit=MetricUnit.Count, value=1)
     else:
-        metrics.add_metric(name="WatchesStarted", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=c.METRIC_WATCHES_STARTED, unit=MetricUnit.Count, value=1)
         logger.info("watch started", extra={"taskId": result["watch"]["taskId"]})
     return result
 
 
 def _registry() -> Registry | None:
     """The watch registry (the stack always sets the table; bare unit tests may not)."""
-    table = os.environ.get(ENV_WATCH_TABLE_NAME)
+    table = os.environ.get(c.ENV_WATCH_TABLE_NAME)
     if not table:
         return None
     return Registry(aws_clients.client("dynamodb"), aws_clients.client("stepfunctions"), table)

@@ -10,7 +10,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from constructs import Construct
 
-from conversion_watch_cdk.event_contract.schemas import DETAIL_TYPES, definition_name, event_schema, schema_name
+from conversion_watch.event_contract import DETAIL_TYPES, definition_name, event_schema, schema_name
 
 DEFAULT_ARCHIVE_RETENTION = Duration.days(30)
 

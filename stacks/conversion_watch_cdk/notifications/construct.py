@@ -14,6 +14,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from conversion_watch.contract import STATE_CHANGE, WATCH_ERROR
 from conversion_watch_cdk.notifications.messages import (
     OUTCOME_VERBS,
     STATE_CHANGE_PATHS,
@@ -23,7 +24,6 @@ from conversion_watch_cdk.notifications.messages import (
     PlainTextMessage,
     outcome_template,
 )
-from conversion_watch_cdk.watcher.contract import STATE_CHANGE, WATCH_ERROR
 
 
 class WatchNotifications(Construct):

@@ -11,29 +11,29 @@ from __future__ import annotations
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
-from conversion_watch.contract import METRIC_NAMESPACE, SERVICE_NAME
+from conversion_watch import contract as c
 from conversion_watch.kinds import TASK_TYPES
 
-NAMESPACE = METRIC_NAMESPACE
-SERVICE = SERVICE_NAME
+NAMESPACE = c.METRIC_NAMESPACE
+SERVICE = c.SERVICE_NAME
 PERIOD = Duration.minutes(5)
 
 # Metric name -> the dimensions (besides service) it is published with.
 HANDLER_METRICS: dict[str, tuple[str, ...]] = {
-    "WatchesStarted": (),
-    "RejectedRequests": (),
-    "Polls": ("TaskType",),
-    "StateChanges": ("TaskType",),
-    "WatchErrors": ("TaskType",),
+    c.METRIC_WATCHES_STARTED: (),
+    c.METRIC_REJECTED_REQUESTS: (),
+    c.METRIC_POLLS: (c.TASK_TYPE_DIMENSION,),
+    c.METRIC_STATE_CHANGES: (c.TASK_TYPE_DIMENSION,),
+    c.METRIC_WATCH_ERRORS: (c.TASK_TYPE_DIMENSION,),
     # The task failed (FAILED, e.g. an EC2 import cancelled with an error): not a watcher fault.
-    "TaskFailures": ("TaskType",),
+    c.METRIC_TASK_FAILURES: (c.TASK_TYPE_DIMENSION,),
 }
 
 # Counted from the state machine's own log (a metric filter), not printed by a handler: every
 # execution that failed for another reason than its task failing ("Task Failed").
-WATCHER_FAULTS = "WatcherFaults"
-TASK_FAILED_ERROR = "ConversionTaskFailed"  # the error name of the "Task Failed" state
-WATCHER_FAULT_FILTER = f'{{ ($.type = "ExecutionFailed") && ($.details.error != "{TASK_FAILED_ERROR}") }}'
+WATCHER_FAULTS = c.METRIC_WATCHER_FAULTS
+# The error name of the "Task Failed" state is the task's failure, not the watcher's.
+WATCHER_FAULT_FILTER = f'{{ ($.type = "ExecutionFailed") && ($.details.error != "{c.TASK_FAILED_ERROR}") }}'
 
 
 def watcher_faults_metric(label: str | None = None) -> cloudwatch.Metric:
@@ -46,7 +46,7 @@ def handler_metric(name: str, *, task_type: str | None = None, label: str | None
     if HANDLER_METRICS[name]:
         if task_type is None:
             raise ValueError(f"{name} is published per TaskType: pass task_type")
-        dimensions["TaskType"] = task_type
+        dimensions[c.TASK_TYPE_DIMENSION] = task_type
     return cloudwatch.Metric(
         namespace=NAMESPACE,
         metric_name=name,

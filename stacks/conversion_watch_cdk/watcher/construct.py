@@ -11,7 +11,6 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from conversion_watch import contract as c
-from conversion_watch_cdk.watcher.contract import DEFAULT_EVENT_SOURCE
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
 from conversion_watch_cdk.watcher.table import SNAPSHOT_PREFIX, TASK_PREFIX, grant_items, watch_table
@@ -59,7 +58,7 @@ class ConversionWatcher(Construct):
         construct_id: str,
         *,
         event_bus: events.IEventBus | None = None,
-        event_source: str = DEFAULT_EVENT_SOURCE,
+        event_source: str = c.DEFAULT_EVENT_SOURCE,
         min_poll_interval: Duration | None = None,
         max_poll_interval: Duration | None = None,
         max_watch_time: Duration | None = None,
@@ -262,8 +261,10 @@ def _check_props(
     polls_per_execution: int,
     snapshot_max_age: Duration,
 ) -> None:
-    if not event_source or event_source.startswith("aws."):
-        raise ValueError("event_source must be non-empty and must not start with 'aws.' (reserved by AWS)")
+    if not event_source or event_source.startswith(c.RESERVED_SOURCE_PREFIX):
+        raise ValueError(
+            f"event_source must be non-empty and must not start with {c.RESERVED_SOURCE_PREFIX!r} (reserved by AWS)"
+        )
     if not 1 <= min_poll_interval.to_seconds() <= max_poll_interval.to_seconds():
         raise ValueError("min_poll_interval must be at least 1 second and at most max_poll_interval")
     if not 60 <= max_watch_time.to_seconds() <= MAX_WATCH_LIMIT.to_seconds():

@@ -21,8 +21,8 @@ from constructs import Construct
 
 from conversion_watch import contract as c
 from conversion_watch.contract import ACTIVE_STATES
+from conversion_watch.kinds import TASK_KINDS
 from conversion_watch.watch_table import TASK_PREFIX
-from conversion_watch_cdk.watcher.contract import RETRYABLE_ERROR_NAMES, STATE_CHANGE, THROTTLED, WATCH_ERROR
 from conversion_watch_cdk.watcher.failures import names_a_task, record_validation_failure, record_watch_failure
 from conversion_watch_cdk.watcher.retries import (
     CONDITION_FAILED,
@@ -37,9 +37,17 @@ from conversion_watch_cdk.watcher.retries import (
 
 __all__ = ["RetryPolicy", "WatchDefinition", "build_definition"]
 
-IS_ACTIVE = sfn.Condition.or_(*[sfn.Condition.string_equals("$.status.state", s) for s in ACTIVE_STATES])
-HAND_OVER_DUE = sfn.Condition.and_(IS_ACTIVE, sfn.Condition.boolean_equals("$.status.handOver", True))
-OBSERVED = sfn.Condition.string_equals("$.status.outcome", "OBSERVED")
+# The describe APIs the poll step calls, as the kind registry names them (the deployed comment says so).
+DESCRIBE_APIS = ", ".join(sorted({task_kind.describe_action.split(":", 1)[1] for task_kind in TASK_KINDS.values()}))
+
+IS_ACTIVE = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_STATE, s) for s in ACTIVE_STATES])
+HAND_OVER_DUE = sfn.Condition.and_(IS_ACTIVE, sfn.Condition.boolean_equals(c.STATUS_HAND_OVER, True))
+OBSERVED = sfn.Condition.string_equals(c.STATUS_OUTCOME, c.OUTCOME_OBSERVED)
+CHANGED = sfn.Condition.boolean_equals(c.STATUS_CHANGED, True)
+
+
+def outcome_is(outcome: str) -> sfn.Condition:
+    return sfn.Condition.string_equals(c.STATUS_OUTCOME, outcome)
 
 
 def build_definition(scope: Construct, **props: object) -> sfn.IChainable:
@@ -96,11 +104,11 @@ class WatchDefinition:
     @cached_property
     def is_valid(self) -> sfn.Choice:
         return (
-            sfn.Choice(self.scope, "Is Request Valid?")
-            .when(sfn.Condition.string_equals("$.status.outcome", "VALID"), self.poll)
+            sfn.Choice(self.scope, c.STEP_IS_VALID)
+            .when(outcome_is(c.OUTCOME_VALID), self.poll)
             # A resume whose last change was recorded but never confirmed delivered: deliver it first.
             .when(OBSERVED, self.publish_change)
-            .when(sfn.Condition.string_equals("$.status.outcome", c.OUTCOME_CLOSED),
+            .when(outcome_is(c.OUTCOME_CLOSED),
                   sfn.Succeed(self.scope, "Watch Already Ended",
                               comment="A resume found the watch's end delivered: recorded, nothing to publish."))
             .otherwise(self.publish_error)
@@ -115,16 +123,17 @@ class WatchDefinition:
             payload=sfn.TaskInput.from_object({"watch.$": "$.watch"}),
             result_selector={"watch.$": "$.Payload.watch", "status.$": "$.Payload.status"},
             retry_on_service_exceptions=False,
-            comment="Calls DescribeConversionTasks or GetLicenseConversionTask and normalizes the state.",
+            comment=f"Calls the task kind's describe API ({DESCRIBE_APIS}) and normalizes the state.",
         )
         # Throttling gets twice the attempts: License Manager's RateLimitExceededException is not one of
         # the codes botocore retries itself: at a sustained 20 % throttle rate, 7 straight failures (the
         # general policy) would end about one in ten month-long watches (8,640 polls); 11, one in 5,000.
-        replace(self.retry, max_attempts=min(2 * self.retry.max_attempts, 10)).apply(step, [THROTTLED])
-        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *(e for e in RETRYABLE_ERROR_NAMES if e != THROTTLED)])
+        replace(self.retry, max_attempts=min(2 * self.retry.max_attempts, 10)).apply(step, [c.ERROR_THROTTLED])
+        others = [e for e in c.RETRYABLE_ERROR_NAMES if e != c.ERROR_THROTTLED]
+        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *others])
         step.add_catch(
-            self.watch_failure("Record Poll Failure", "RetriesExhausted", "polling failed after retries: {}",
-                               failed_poll=True),
+            self.watch_failure(c.STEP_RECORD_POLL_FAILURE, c.ERROR_RETRIES_EXHAUSTED,
+                               "polling failed after retries: {}", failed_poll=True),
             errors=["States.ALL"],
             result_path="$.failure",
         )
@@ -133,12 +142,11 @@ class WatchDefinition:
     @cached_property
     def check(self) -> sfn.Choice:
         return (
-            sfn.Choice(self.scope, "Check Poll Result")
-            .when(sfn.Condition.string_equals("$.status.outcome", "ERROR"), self.publish_error)
+            sfn.Choice(self.scope, c.STEP_CHECK_POLL)
+            .when(outcome_is(c.OUTCOME_ERROR), self.publish_error)
             # Not visible to the describe API yet (just created): look again shortly.
-            .when(sfn.Condition.string_equals("$.status.outcome", "PENDING"), self.wait)
-            .when(sfn.Condition.and_(OBSERVED, sfn.Condition.boolean_equals("$.status.changed", True)),
-                  self.publish_change)
+            .when(outcome_is(c.OUTCOME_PENDING), self.wait)
+            .when(sfn.Condition.and_(OBSERVED, CHANGED), self.publish_change)
             .when(sfn.Condition.and_(OBSERVED, HAND_OVER_DUE), self.hand_over)
             .when(sfn.Condition.and_(OBSERVED, IS_ACTIVE), self.wait)
             .otherwise(self.unexpected)
@@ -148,8 +156,8 @@ class WatchDefinition:
     def wait(self) -> sfn.Wait:
         return sfn.Wait(
             self.scope,
-            "Wait Before Next Poll",
-            time=sfn.WaitTime.seconds_path("$.status.waitSeconds"),
+            c.STEP_WAIT,
+            time=sfn.WaitTime.seconds_path(c.STATUS_WAIT_SECONDS),
             comment="Interval computed by the poll step: short after a change, growing while nothing changes.",
         )
 
@@ -167,9 +175,9 @@ class WatchDefinition:
             "closed (no sweep reconciles it again).")
         delivered.next(self.is_finished)
         end_delivered.next(self.is_finished)
-        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, STATE_CHANGE)).next(
+        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, c.STATE_CHANGE)).next(
             sfn.Choice(self.scope, "Is The Task Over?")
-            .when(sfn.Condition.boolean_equals("$.status.terminal", True), end_delivered)
+            .when(sfn.Condition.boolean_equals(c.STATUS_TERMINAL, True), end_delivered)
             .otherwise(delivered)
         )
         return pending
@@ -177,17 +185,17 @@ class WatchDefinition:
     @cached_property
     def is_finished(self) -> sfn.Choice:
         def state_is(state: str) -> sfn.Condition:
-            return sfn.Condition.string_equals("$.status.state", state)
+            return sfn.Condition.string_equals(c.STATUS_STATE, state)
 
         return (
-            sfn.Choice(self.scope, "Is Task Finished?")
+            sfn.Choice(self.scope, c.STEP_IS_FINISHED)
             .when(state_is(c.COMPLETED),
                   sfn.Succeed(self.scope, c.STEP_TASK_COMPLETED, comment="The conversion task completed."))
             .when(state_is(c.CANCELLED),
                   sfn.Succeed(self.scope, c.STEP_TASK_CANCELLED,
                               comment="Cancelled on request, or cancelled with no sign of a failure (outcomeReason)."))
             .when(state_is(c.FAILED),
-                  sfn.Fail(self.scope, c.STEP_TASK_FAILED, error="ConversionTaskFailed", cause_path="$.status.summary"))
+                  sfn.Fail(self.scope, c.STEP_TASK_FAILED, error=c.TASK_FAILED_ERROR, cause_path=c.STATUS_SUMMARY))
             .when(HAND_OVER_DUE, self.hand_over)
             .when(IS_ACTIVE, self.wait)
             .otherwise(self.unexpected)
@@ -205,11 +213,11 @@ class WatchDefinition:
                 "Resource": f"arn:{Stack.of(self.scope).partition}:states:::states:startExecution",
                 "Parameters": {
                     "StateMachineArn.$": "$$.StateMachine.Id",
-                    "Name.$": "$.status.nextExecutionName",
+                    "Name.$": c.STATUS_NEXT_EXECUTION_NAME,
                     "Input": {
                         "taskType.$": "$.watch.taskType",
                         "taskId.$": "$.watch.taskId",
-                        "continuation.$": "$.status.continuation",
+                        "continuation.$": c.STATUS_CONTINUATION,
                         "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
                     },
                 },
@@ -222,17 +230,17 @@ class WatchDefinition:
         confirm = self.confirm_successor
         step.add_catch(confirm, errors=EXECUTION_ALREADY_EXISTS, result_path="$.failure")
         # Any other failure would end the watch silently: report it like a poll failure.
-        failed = self.watch_failure("Record Hand Over Failure", "HandOverFailed",
+        failed = self.watch_failure(c.STEP_RECORD_HAND_OVER_FAILURE, c.ERROR_HAND_OVER_FAILED,
                                     "could not start the next execution: {}")
         step.add_catch(failed, errors=["States.ALL"], result_path="$.failure")
         confirm.add_catch(failed, errors=["States.ALL"], result_path="$.failure")
         step.next(self.handed_over)
         blocked = self.watch_failure(
-            "Record Hand Over Blocked", c.HAND_OVER_BLOCKED,
+            c.STEP_RECORD_HAND_OVER_BLOCKED, c.HAND_OVER_BLOCKED,
             "the next name is held by an execution that is not the successor of this watch: {}",
         )
         confirm.next(
-            sfn.Choice(self.scope, "Is It Our Successor?")
+            sfn.Choice(self.scope, c.STEP_IS_OUR_SUCCESSOR)
             .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), self.handed_over)
             .otherwise(blocked)
         )
@@ -245,19 +253,19 @@ class WatchDefinition:
             c.STEP_CONFIRM_SUCCESSOR,
             lambda_function=self.validate_function,
             payload=sfn.TaskInput.from_object(
-                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": "$.status.nextExecutionName"}}
+                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME}}
             ),
             result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
             result_path="$.failure",
             retry_on_service_exceptions=False,
             comment="The next name was taken: is its holder the execution this one started (a retried start)?",
         )
-        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *RETRYABLE_ERROR_NAMES])
+        self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *c.RETRYABLE_ERROR_NAMES])
         return step
 
     @cached_property
     def handed_over(self) -> sfn.Succeed:
-        return sfn.Succeed(self.scope, "Handed Over", comment="The watch goes on in the next execution.")
+        return sfn.Succeed(self.scope, c.STEP_HANDED_OVER, comment="The watch goes on in the next execution.")
 
     # -- how a watch ends without its task's outcome ------------------------------------------
     @cached_property
@@ -266,16 +274,16 @@ class WatchDefinition:
         event still names the task when the input named a valid pair; its id is the execution's."""
         recall = sfn.Pass(
             self.scope,
-            "Recall The Request",
+            c.STEP_RECALL_REQUEST,
             parameters={"error.$": "$.Error", "request.$": "$$.Execution.Input"},
             comment="Keeps the caught error and the execution's input for the error event.",
         )
         recall.next(
-            sfn.Choice(self.scope, "Does The Request Name A Task?")
+            sfn.Choice(self.scope, c.STEP_NAMES_A_TASK)
             .when(names_a_task("$.request"),
-                  record_validation_failure(self.scope, "Record Validation Failure", named=True)
+                  record_validation_failure(self.scope, c.STEP_RECORD_VALIDATION_FAILURE, named=True)
                   .next(self.publish_error))
-            .otherwise(record_validation_failure(self.scope, "Record Validation Failure Of Unnamed Task", named=False)
+            .otherwise(record_validation_failure(self.scope, c.STEP_RECORD_UNNAMED_VALIDATION_FAILURE, named=False)
                        .next(self.publish_error))
         )
         return recall
@@ -286,8 +294,8 @@ class WatchDefinition:
         registry (delivered; a final error closes the watch). A request that opened no watch is
         published under its execution's id (``<executionName>#rejected``). Then the execution fails
         red, except a resume that redelivered an interrupted error: it goes on watching."""
-        watch_failed = sfn.Fail(self.scope, c.STEP_WATCH_FAILED, error_path="$.status.errorCode",
-                                cause_path="$.status.message")
+        watch_failed = sfn.Fail(self.scope, c.STEP_WATCH_FAILED, error_path=c.STATUS_ERROR_CODE,
+                                cause_path=c.STATUS_MESSAGE)
         pending = self.record_pending(c.STEP_RECORD_PENDING_ERROR,
                                       "Registry: the watch error about to be published, under its own id.")
         delivered = self.record_delivered(c.STEP_RECORD_ERROR_DELIVERY, closes=False, error=True,
@@ -297,18 +305,18 @@ class WatchDefinition:
         final.next(watch_failed)
         delivered.next(
             sfn.Choice(self.scope, "Does The Watch Go On?")
-            .when(sfn.Condition.and_(sfn.Condition.is_present("$.status.resumed"),
-                                     sfn.Condition.boolean_equals("$.status.resumed", True)), self.wait)
+            .when(sfn.Condition.and_(sfn.Condition.is_present(c.STATUS_RESUMED),
+                                     sfn.Condition.boolean_equals(c.STATUS_RESUMED, True)), self.wait)
             .otherwise(watch_failed)
         )
-        is_final = sfn.Condition.or_(*[sfn.Condition.string_equals("$.status.errorCode", code)
+        is_final = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_ERROR_CODE, code)
                                        for code in c.FINAL_WATCH_ERRORS])
-        pending.next(self.publish(c.STEP_PUBLISH_ERROR, WATCH_ERROR)).next(
+        pending.next(self.publish(c.STEP_PUBLISH_ERROR, c.WATCH_ERROR)).next(
             sfn.Choice(self.scope, "Is It A Final Error?").when(is_final, final).otherwise(delivered)
         )
-        rejected = self.publish(c.STEP_PUBLISH_REJECTION, WATCH_ERROR, rejection=True).next(watch_failed)
+        rejected = self.publish(c.STEP_PUBLISH_REJECTION, c.WATCH_ERROR, rejection=True).next(watch_failed)
         return (
-            sfn.Choice(self.scope, "Is Watch Registered?")
+            sfn.Choice(self.scope, c.STEP_IS_WATCH_REGISTERED)
             .when(sfn.Condition.is_present("$.watch.taskId"), pending)
             .otherwise(rejected)
         )
@@ -337,8 +345,8 @@ class WatchDefinition:
     def delivery_failed(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Event Delivery Failed",
-            error="EventDeliveryFailed",
+            c.STEP_EVENT_DELIVERY_FAILED,
+            error=c.ERROR_EVENT_DELIVERY_FAILED,
             cause="EventBridge did not accept the event after all retries; the watch stopped so no event is skipped.",
         )
 
@@ -346,7 +354,7 @@ class WatchDefinition:
     def superseded(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Watch Superseded",
+            c.STEP_WATCH_SUPERSEDED,
             error=c.WATCH_SUPERSEDED,
             cause="Another execution holds this task's watch in the registry (it took over); this one stops unheard.",
         )
@@ -355,8 +363,8 @@ class WatchDefinition:
     def unexpected(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Unexpected Poll Result",
-            error="UnexpectedPollResult",
+            c.STEP_UNEXPECTED_POLL_RESULT,
+            error=c.ERROR_UNEXPECTED_POLL_RESULT,
             cause="The poll step returned a state this state machine has no branch for.",
         )
 
@@ -367,7 +375,7 @@ class WatchDefinition:
             state_id,
             entries=[
                 tasks.EventBridgePutEventsEntry(
-                    detail=sfn.TaskInput.from_json_path_at("$.status.detail"),
+                    detail=sfn.TaskInput.from_json_path_at(c.STATUS_DETAIL),
                     detail_type=detail_type,
                     source=self.event_source,
                     event_bus=self.event_bus,
@@ -392,7 +400,7 @@ class WatchDefinition:
             state_id,
             update="SET #pending = :pending, #pendingWatch = :watch",
             names={"#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH},
-            values={":pending": as_json("$.status.detail"), ":watch": as_json("$.watch")},
+            values={":pending": as_json(c.STATUS_DETAIL), ":watch": as_json(c.WATCH_PATH)},
             comment=comment,
         )
         step.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
@@ -403,14 +411,14 @@ class WatchDefinition:
                          error: bool = False) -> tasks.DynamoUpdateItem:
         """After a publish: the delivered sequence (and watch, or error code); ``closes``: the watch's end."""
         names = {"#sequence": c.REG_SEQUENCE, "#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH}
-        values = {":sequence": as_number("$.status.detail.sequence")}
+        values = {":sequence": as_number(f"{c.STATUS_DETAIL}.sequence")}
         if error:
             names["#error"] = c.REG_ERROR_CODE
-            values[":error"] = tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$.status.errorCode"))
+            values[":error"] = tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(c.STATUS_ERROR_CODE))
             update = "SET #sequence = :sequence, #error = :error REMOVE #pending, #pendingWatch"
         else:
             names["#watch"] = c.REG_WATCH
-            values[":watch"] = as_json("$.watch")
+            values[":watch"] = as_json(c.WATCH_PATH)
             update = "SET #sequence = :sequence, #watch = :watch REMOVE #pending, #pendingWatch"
         if closes:
             names["#open"] = c.REG_OPEN

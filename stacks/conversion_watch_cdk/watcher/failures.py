@@ -8,7 +8,7 @@ import re
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from conversion_watch.contract import REJECTED_MARKER
+from conversion_watch import contract as c
 from conversion_watch.kinds import TASK_KINDS
 
 JSON_NULL = "States.StringToJson('null')"
@@ -47,7 +47,7 @@ def record_watch_failure(
         state_id,
         parameters={
             "watch.$": "$.watch",
-            "status": {"outcome": "ERROR", "errorCode": error_code, "message.$": message, "detail": detail},
+            "status": {"outcome": c.OUTCOME_ERROR, "errorCode": error_code, "message.$": message, "detail": detail},
         },
     )
 
@@ -81,9 +81,9 @@ def record_validation_failure(scope: Construct, state_id: str, *, named: bool) -
     is the execution's (``conversion_watch.watch.rejected_event_id``), never ``<taskId>#<n>``."""
     message = "States.Format('validation step failed after retries: {}', $.error)"
     detail: dict[str, object] = {
-        "eventId.$": f"States.Format('{{}}#{REJECTED_MARKER}', $$.Execution.Name)",
+        "eventId.$": f"States.Format('{{}}#{c.REJECTED_MARKER}', $$.Execution.Name)",
         "sequence": 1,
-        "errorCode": "RetriesExhausted",
+        "errorCode": c.ERROR_RETRIES_EXHAUSTED,
         "message.$": message,
         "observedAt.$": "$$.State.EnteredTime",
         # No watch was opened: the same fields as every error event, null (CDK drops a literal None).
@@ -98,6 +98,7 @@ def record_validation_failure(scope: Construct, state_id: str, *, named: bool) -
         state_id,
         parameters={
             "watch": None,
-            "status": {"outcome": "ERROR", "errorCode": "RetriesExhausted", "message.$": message, "detail": detail},
+            "status": {"outcome": c.OUTCOME_ERROR, "errorCode": c.ERROR_RETRIES_EXHAUSTED, "message.$": message,
+                       "detail": detail},
         },
     )

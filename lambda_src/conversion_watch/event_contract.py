@@ -1,5 +1,8 @@
-"""JSON Schemas (Draft 4, EventBridge's ``JSONSchemaDraft4``) of the two
-events, generated from the pydantic models the handlers use.
+"""The event contract, our public API, as JSON Schemas (Draft 4, EventBridge's
+``JSONSchemaDraft4``) of the two events, generated from the pydantic models the
+handlers use (``models``) and the names in ``contract``. Pure pydantic: the
+construct library (schema registry), the emulator and the tests import it
+without loading the CDK.
 
 Each schema describes the whole event: the EventBridge envelope plus the
 ``detail`` model. pydantic writes Draft 2020-12; :func:`to_draft4` rewrites the
