@@ -170,6 +170,10 @@ REG_WATCH = "watch"  # JSON of the watch right after that delivery
 REG_PENDING = "pending"  # JSON detail of a change about to be published, not yet confirmed
 REG_PENDING_WATCH = "pendingWatch"  # JSON of the watch right after that change
 REG_ERROR_CODE = "errorCode"  # errorCode of the last watch error delivered
+# A hand-over: the successor's execution name and when it was recorded (``$$.State.EnteredTime``),
+# written by the holder before it starts the successor; only that execution may claim the watch.
+REG_SUCCESSOR = "successor"
+REG_SUCCESSOR_AT = "successorRecordedAt"
 # Present (``OPEN``) while the watch is open: until its task's terminal event or a final watch error
 # is delivered. The sparse index OPEN_INDEX holds exactly the open watches: what the sweeper reconciles.
 REG_OPEN = "openWatch"
@@ -187,6 +191,7 @@ STEP_RECORD_DELIVERY = "Record Delivered Change"
 STEP_RECORD_ERROR_DELIVERY = "Record Delivered Error"
 STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
 STEP_RECORD_PENDING_ERROR = "Record Pending Error"
+STEP_RECORD_SUCCESSOR = "Record Successor"
 STEP_RECORD_END_DELIVERY = "Record Delivered End"
 STEP_RECORD_FINAL_ERROR_DELIVERY = "Record Delivered Final Error"
 STEP_PUBLISH_REJECTION = "Publish Request Rejection"

@@ -33,6 +33,8 @@ class Registration:
     # True while the watch is open (its end not yet delivered); None once closed, or for an item
     # written before the open-watches index existed: then the holder's own end tells.
     open: bool | None = None
+    successor: str | None = None  # the execution name the holder handed over to (recorded before its start)
+    successor_at: str | None = None  # when that was recorded (Step Functions' EnteredTime, ISO 8601)
 
     @property
     def undelivered(self) -> dict[str, Any] | None:
@@ -48,6 +50,7 @@ class HolderStatus:
     error: str | None
     output: Any
     input: Any = None
+    started_at: Any = None  # datetime
 
 
 class Registry:
@@ -71,6 +74,8 @@ class Registry:
             pending_watch=_json(item, c.REG_PENDING_WATCH),
             error_code=_s(item, c.REG_ERROR_CODE),
             open=True if _s(item, c.REG_OPEN) == c.OPEN_MARK else None,
+            successor=_s(item, c.REG_SUCCESSOR),
+            successor_at=_s(item, c.REG_SUCCESSOR_AT),
         )
 
     def claim(self, task_id: str, *, me: str, previous: str | None, watch: dict[str, Any],
@@ -123,6 +128,27 @@ class Registry:
             raise table_error(error, operation="dynamodb:PutItem") from error
         return True
 
+    def claim_as_successor(self, task_id: str, *, me: str, name: str, previous: str) -> bool:
+        """``me`` (named ``name``) takes the watch over from ``previous`` if the registry names it
+        the successor. False: it is not, or someone else was first."""
+        try:
+            self.dynamodb.update_item(
+                TableName=self.table,
+                Key=task_key(task_id, c.REGISTRY_ITEM),
+                UpdateExpression="SET #holder = :me, #open = :open REMOVE #successor, #successorAt, #error",
+                ConditionExpression="#holder = :previous AND #successor = :name",
+                ExpressionAttributeNames={"#holder": c.REG_HOLDER, "#successor": c.REG_SUCCESSOR,
+                                          "#successorAt": c.REG_SUCCESSOR_AT, "#error": c.REG_ERROR_CODE,
+                                          "#open": c.REG_OPEN},
+                ExpressionAttributeValues={":me": {"S": me}, ":previous": {"S": previous}, ":name": {"S": name},
+                                           ":open": {"S": c.OPEN_MARK}},
+            )
+        except ClientError as error:
+            if lost_the_condition(error):
+                return False
+            raise table_error(error, operation="dynamodb:UpdateItem") from error
+        return True
+
     def holder_status(self, execution_arn: str) -> HolderStatus:
         return describe_execution(self.sfn, execution_arn, "*")
 
@@ -156,7 +182,7 @@ def describe_execution(sfn: Any, execution_arn: str, task_id: str) -> HolderStat
             return HolderStatus("MISSING", None, None)
         raise translate(error, operation="states:DescribeExecution", task_id=task_id) from error
     return HolderStatus(described["status"], described.get("error"), _loads(described.get("output")),
-                        _loads(described.get("input")))
+                        _loads(described.get("input")), described.get("startDate"))
 
 
 def ended_with_outcome(status: HolderStatus) -> bool:

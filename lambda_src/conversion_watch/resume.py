@@ -1,8 +1,10 @@
 """The validate step's claim on the watch registry: start, hand over, or resume.
 
 * A first start registers the execution (nobody else may hold the task).
-* A hand-over is accepted only from the registered holder, named as this
-  execution's predecessor, with the registered sequence and last state.
+* A hand-over is taken only by the execution the holder recorded as its
+  successor (``successor``, written before the start); the watch it carries on
+  is the registry's. The input -- a continuation, a claimed starter -- decides
+  nothing: an execution the registry does not name is refused.
 * A start while the registered holder is dead (it ended without its task's
   outcome) resumes: the watch state and ``sequence`` come from the registry,
   and an event (change or watch error) recorded but never confirmed delivered
@@ -32,8 +34,15 @@ def take_over(
 ) -> dict[str, Any]:
     """The validate step's result (``watch`` + ``status``); raises ``InvalidInput`` when the claim is refused."""
     current = registry.read(request.taskId)
+    my_name = me.rsplit(":", 1)[-1]
+    if current is not None and current.holder == me and request.continuation is not None:
+        return document(_registered_watch(current, watch, lineage), Status.valid())  # this step retried
+    if current is not None and current.successor == my_name:
+        return _take_over_as_successor(request.taskId, current, watch, lineage, me=me, registry=registry)
     if request.continuation is not None:
-        return _continue(request, watch, me=me, registry=registry, current_holder=current)
+        # The input cannot make an execution a successor: only the registry's record of one can.
+        raise InvalidInput("continuation refused: the watch registry does not name this execution as the "
+                           "successor of the task's watch")
     dump = watch.model_dump(mode="json")
     if current is None:
         if not registry.claim(request.taskId, me=me, previous=None, watch=dump):
@@ -82,26 +91,22 @@ def _record_delivered(task_id: str, current: Registration, fresh: Watch, lineage
     return document(dump, Status.valid(resumed=True))
 
 
-def _continue(
-    request: WatchRequest, watch: Watch, *, me: str, registry: Registry, current_holder: Any
-) -> dict[str, Any]:
-    started_by = request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID
-    carried = request.continuation
-    assert carried is not None
-    if current_holder is not None and current_holder.holder == me:  # this step retried after its claim
-        return document(watch.model_dump(mode="json"), Status.valid())
-    if current_holder is None or current_holder.holder != started_by:
-        raise InvalidInput("continuation refused: its starter is not the execution registered as the task's watch")
-    registered_last = ((current_holder.watch or {}).get("last") or {}).get("state")
-    carried_last = carried.last.state if carried.last else None
-    if carried.sequence != current_holder.sequence or carried_last != registered_last:
-        raise InvalidInput(
-            f"continuation refused: it carries sequence {carried.sequence} / last state {carried_last}, the registry "
-            f"{current_holder.sequence} / {registered_last}"
-        )
-    if not registry.claim(request.taskId, me=me, previous=started_by, watch=watch.model_dump(mode="json")):
-        raise InvalidInput("continuation refused: another execution took the watch over first")
-    return document(watch.model_dump(mode="json"), Status.valid())
+def _registered_watch(current: Registration, fresh: Watch, lineage: Lineage) -> dict[str, Any]:
+    """The watch as the registry holds it, in this execution's place of the line."""
+    base = Watch.model_validate(current.watch) if current.watch else fresh
+    return base.model_copy(update={
+        "restart": lineage.restart, "generation": lineage.generation, "generationPolls": 0,
+        "sequence": max(base.sequence, current.sequence),
+    }).model_dump(mode="json")
+
+
+def _take_over_as_successor(task_id: str, current: Registration, fresh: Watch, lineage: Lineage, *, me: str,
+                            registry: Registry) -> dict[str, Any]:
+    """The holder recorded this execution's name as its successor (and the watch to carry on)
+    before starting it: everything comes from the registry, nothing from the input."""
+    if not registry.claim_as_successor(task_id, me=me, name=me.rsplit(":", 1)[-1], previous=current.holder):
+        raise InvalidInput("hand-over refused: another execution took the watch over first")
+    return document(_registered_watch(current, fresh, lineage), Status.valid())
 
 
 def _resumed(

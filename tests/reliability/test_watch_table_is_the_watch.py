@@ -11,7 +11,7 @@ import pytest
 
 from localrun.engine import run_scenario
 from localrun.report import Report
-from tests.reliability.checks import events_by_task, resumed_chain_problems
+from tests.reliability.checks import WATCH_ERROR, events_by_task, resumed_chain_problems
 
 VOLUME = "import-vol-0e0e0e0e"
 FIXED_5_MIN = {"MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"}
@@ -161,3 +161,62 @@ def test_6_a_change_published_but_not_recorded_is_never_published_again() -> Non
     details = _chain(report, VOLUME, "CANCELLED")
     assert [d["state"] for d in details] == ["IN_PROGRESS", "CANCELLING", "CANCELLED"]
     assert ("FAILED", "DeliveryNotRecorded") in {(e.status, e.error) for e in report.executions}
+
+
+PREDECESSOR = f"arn:aws:states:us-east-1:123456789012:execution:ConversionWatch-Watcher:watch-{VOLUME}"
+
+
+def _continuation(**fields: Any) -> dict[str, Any]:
+    return {"watchStartedAt": "2026-01-05T09:00:00Z", "deadline": "2026-02-05T09:00:00Z", "pollCount": 1,
+            "sequence": 1, "generation": 1, "last": {"state": "IN_PROGRESS", "serviceState": "active"}, **fields}
+
+
+def _forged(at: float, name: str, continuation: dict[str, Any]) -> dict[str, Any]:
+    return {"at": at, "name": name, "input": {
+        "taskType": "ec2-conversion", "taskId": VOLUME, "continuation": continuation,
+        "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": PREDECESSOR}}
+
+
+def test_3_an_input_naming_the_real_predecessor_decides_nothing() -> None:
+    """Continuations carrying the real predecessor's ARN and the current sequence (both public on
+    the bus): a deadline in the past, a cancel request, an old hand-over replayed as -g5. None is
+    the successor the registry names: each is refused, and the real watch ends with the truth."""
+    report = run_scenario(
+        {
+            "tasks": [_ec2(VOLUME, (0, "active"), (2400, "cancelled"))],  # nobody asked for a cancel
+            "watches": [
+                _watch(VOLUME),
+                _forged(600, f"watch-{VOLUME}-g2", _continuation(deadline="2026-01-05T09:05:00Z")),
+                _forged(700, f"watch-{VOLUME}-g3", _continuation(cancelRequested=True, generation=2)),
+                _forged(800, f"watch-{VOLUME}-g5", _continuation(generation=4)),
+            ],
+        },
+        function_env_overrides=FIXED_5_MIN,
+    )
+    status = {e.name: (e.status, e.error) for e in report.executions}
+    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "InvalidInput")
+    assert status[f"watch-{VOLUME}-g3"] == ("FAILED", "InvalidInput")
+    assert status[f"watch-{VOLUME}-g5"] == ("FAILED", "InvalidInput")
+    details = _chain(report, VOLUME, "CANCELLED")  # not WatchTimedOut at 300 s
+    watched = [d for d in details if d.get("errorCode") != "InvalidInput"]
+    assert [(d["sequence"], d["state"]) for d in watched] == [(1, "IN_PROGRESS"), (2, "CANCELLED")]
+    assert watched[-1]["outcomeReason"] != "user-cancelled"  # the forged cancel request decided nothing
+
+
+def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over() -> None:
+    """A -g2 started early, with an input naming the real predecessor: the registry never named
+    it the successor, so the hand-over is blocked (never a silent SUCCEEDED) and the watch resumed."""
+    report = run_scenario(
+        {
+            "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "completed"))],
+            "watches": [_watch(VOLUME), _forged(60, f"watch-{VOLUME}-g2", _continuation())],
+            "sweeps": _sweeps(900, 4 * 3600),
+        },
+        function_env_overrides={**FIXED_5_MIN, "POLLS_PER_EXECUTION": "5"},
+    )
+    status = {e.name: (e.status, e.error) for e in report.executions}
+    assert status[f"watch-{VOLUME}"] == ("FAILED", "HandOverBlocked")
+    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "InvalidInput")
+    details = _chain(report, VOLUME, "COMPLETED")
+    assert [d["errorCode"] for d in details if d["detail-type"] == WATCH_ERROR and d["errorCode"] != "InvalidInput"] \
+        == ["HandOverBlocked"]

@@ -1,6 +1,9 @@
-"""Step "Validate Watch Request": check the input before any API call."""
+"""Step "Validate Watch Request": check the input and claim the task's watch in the registry
+(a first start, a recorded successor's hand-over, or a resume); and step "Confirm Successor"
+of a hand-over that found its next name taken."""
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -44,12 +47,31 @@ def _registry() -> Registry | None:
 
 
 def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
-    """Is the execution holding the next name the one this execution started?"""
-    me, name = str(request.get("executionArn")), str(request.get("name"))
-    status = describe_execution(aws_clients.client("stepfunctions"), naming.execution_arn(me, name), "*")
-    started_by = (status.input or {}).get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") if isinstance(
-        status.input, dict) else None
-    if started_by == me:
-        return {"isSuccessor": True, "reason": f"{name} is this execution's successor"}
+    """Is the execution holding the next name this watch's successor? The registry decides, never
+    that execution's input: it is if it already claimed the watch, or if it is running and was started
+    after this execution recorded the name (so its validate step will claim it)."""
+    me, name, task_id = str(request.get("executionArn")), str(request.get("name")), str(request.get("taskId"))
+    successor_arn = naming.execution_arn(me, name)
+    registry = _registry()
+    current = registry.read(task_id) if registry is not None else None
+    if current is not None and current.holder == successor_arn:
+        return {"isSuccessor": True, "reason": f"{name} took the watch over (the registry names it the holder)"}
+    status = describe_execution(aws_clients.client("stepfunctions"), successor_arn, "*")
+    recorded_at = _moment(current.successor_at) if current is not None and current.successor == name else None
+    started_at = status.started_at
+    if (current is not None and current.holder == me and recorded_at is not None and status.status == "RUNNING"
+            and isinstance(started_at, datetime) and started_at >= recorded_at):
+        return {"isSuccessor": True, "reason": f"{name} was started after it was recorded as the successor"}
     logger.warning("hand-over blocked", extra={"successorName": name, "holderStatus": status.status})
-    return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) this one did not start"}
+    return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) that the watch "
+                                            "registry does not name as this watch's successor"}
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -202,8 +202,22 @@ class WatchDefinition:
         )
 
     @cached_property
-    def hand_over(self) -> sfn.CustomState:
-        """Continue as new; a name found taken is handed over only if its holder is our successor."""
+    def hand_over(self) -> sfn.IChainable:
+        """Continue as new: the successor's name (and the watch it takes over) is recorded in the
+        registry first, and only that execution may claim the watch; its input decides nothing.
+        A name found taken is handed over only if the registry shows its holder is our successor."""
+        record = self.record(
+            c.STEP_RECORD_SUCCESSOR,
+            update="SET #successor = :name, #successorAt = :at, #watch = :watch",
+            names={"#successor": c.REG_SUCCESSOR, "#successorAt": c.REG_SUCCESSOR_AT, "#watch": c.REG_WATCH},
+            values={":name": tasks.DynamoAttributeValue.from_string(
+                        sfn.JsonPath.string_at(c.STATUS_NEXT_EXECUTION_NAME)),
+                    ":at": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$$.State.EnteredTime")),
+                    ":watch": as_json(c.WATCH_PATH)},
+            comment="Registry: the successor's name and the watch it takes over (it claims only if so named).",
+        )
+        record.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+        record.add_catch(self.registry_unavailable, errors=["States.ALL"], result_path="$.recordFailure")
         step = sfn.CustomState(
             self.scope,
             c.STEP_HAND_OVER,
@@ -244,7 +258,7 @@ class WatchDefinition:
             .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), self.handed_over)
             .otherwise(blocked)
         )
-        return step
+        return record.next(step)
 
     @cached_property
     def confirm_successor(self) -> tasks.LambdaInvoke:
@@ -253,12 +267,13 @@ class WatchDefinition:
             c.STEP_CONFIRM_SUCCESSOR,
             lambda_function=self.validate_function,
             payload=sfn.TaskInput.from_object(
-                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME}}
+                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME,
+                                      "taskId.$": "$.watch.taskId"}}
             ),
             result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
             result_path="$.failure",
             retry_on_service_exceptions=False,
-            comment="The next name was taken: is its holder the execution this one started (a retried start)?",
+            comment="The next name was taken: does the registry show its holder is this watch's successor?",
         )
         self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *c.RETRYABLE_ERROR_NAMES])
         return step
