@@ -147,6 +147,7 @@ METRIC_WATCHER_FAULTS = "WatcherFaults"  # from the state machine's log (a metri
 METRIC_RUNNING_TASKS = "RunningTasks"
 METRIC_WATCH_START_REQUESTS = "WatchStartRequests"
 METRIC_SWEEP_FAILURES = "SweepFailures"
+METRIC_SNAPSHOT_PARTS_IGNORED = "SnapshotPartsIgnored"  # undecodable, future-dated or too old: described instead
 METRIC_WATCHES_RESUMED = "WatchesResumed"  # open watches whose holder had ended, resumed by a reconcile
 METRIC_REJECTED_API_CALL_EVENTS = "RejectedApiCallEvents"
 METRIC_ALREADY_WATCHED = "AlreadyWatched"

@@ -5,6 +5,12 @@ snapshot in the watch table (``task_snapshots``) and calls the kind's own
 describe only for a task the snapshot does not hold, so the account's describe
 rate stays flat however many watches run. ``SNAPSHOT_MAX_AGE_SECONDS=0`` turns
 the snapshot off (one describe per poll).
+
+The snapshot is a hint: a terminal state read from it is published only once a
+describe of that one task confirms it (the task's end costs one more call; a
+forged or corrupted part cannot end a watch), and a part that does not decode,
+is dated in the future or is too old is ignored and counted
+(``SnapshotPartsIgnored``).
 """
 
 from __future__ import annotations
@@ -24,11 +30,26 @@ def describe_task(task_type: str, task_id: str, settings: Settings | None = None
     if max_age > 0:
         store = SnapshotStore(
             dynamodb=aws_clients.client("dynamodb"), table=watch_table.table_name(), max_age=max_age,
-            now=lambda: clock.utc_now().timestamp(),
+            now=lambda: clock.utc_now().timestamp(), on_ignored=_count_ignored,
         )
         raw = store.lookup(task_kind, task_id, client)
         if raw is not None:
-            snapshot: TaskSnapshot = task_kind.snapshot(raw)
-            return snapshot
+            try:
+                snapshot: TaskSnapshot = task_kind.snapshot(raw)
+            except (KeyError, TypeError, ValueError):
+                _count_ignored("unreadable-task")
+            else:
+                if not snapshot.terminal:
+                    return snapshot
     described: TaskSnapshot = task_kind.describe(client, task_id)
     return described
+
+
+def _count_ignored(reason: str) -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from conversion_watch.contract import METRIC_SNAPSHOT_PARTS_IGNORED
+    from conversion_watch.observability import logger, metrics
+
+    metrics.add_metric(name=METRIC_SNAPSHOT_PARTS_IGNORED, unit=MetricUnit.Count, value=1)
+    logger.warning("snapshot part ignored", extra={"reason": reason})

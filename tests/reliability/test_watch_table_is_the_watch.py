@@ -4,13 +4,22 @@ reconciled to its task's end, names never run out, one eventId per event."""
 
 from __future__ import annotations
 
+import json
 import logging
+import zlib
+from collections.abc import Callable
 from typing import Any
 
+import boto3
 import pytest
 
+from conversion_watch.clock import utc_now
+from conversion_watch.task_snapshots import part_of
+from conversion_watch.watch_table import snapshot_key
 from localrun.engine import run_scenario
 from localrun.report import Report
+from localrun.template import load_template
+from tests.autostart.fleet import ec2_task
 from tests.reliability.checks import WATCH_ERROR, events_by_task, resumed_chain_problems
 
 VOLUME = "import-vol-0e0e0e0e"
@@ -220,3 +229,39 @@ def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over
     details = _chain(report, VOLUME, "COMPLETED")
     assert [d["errorCode"] for d in details if d["detail-type"] == WATCH_ERROR and d["errorCode"] != "InvalidInput"] \
         == ["HandOverBlocked"]
+
+
+def _plant_part(task_id: str, *, tasks: bytes | None = None, state: str = "active",
+                dated: float = 0.0) -> Callable[[str], None]:
+    """A timed action: the task's snapshot part replaced (``tasks``: raw bytes; else the task in
+    ``state``), dated ``dated`` seconds from now."""
+    def plant(state_machine_arn: str) -> None:
+        table = next(logical_id for logical_id, resource in load_template()["Resources"].items()
+                     if resource["Type"] == "AWS::DynamoDB::Table")
+        blob = tasks if tasks is not None else zlib.compress(json.dumps({task_id: ec2_task(task_id, state)}).encode())
+        item = snapshot_key("ec2-conversion", f"PART#{part_of(task_id)}")
+        item |= {"tasks": {"B": blob}, "count": {"N": "1"},
+                 "refreshedAt": {"N": str(int((utc_now().timestamp() + dated) * 1000))}}
+        boto3.client("dynamodb", region_name="us-east-1").put_item(TableName=table, Item=item)
+
+    return plant
+
+
+@pytest.mark.parametrize(("plant", "at"), [
+    (lambda: _plant_part(VOLUME, tasks=b"not zlib at all"), 250),  # killed every poll with zlib.error
+    (lambda: _plant_part(VOLUME, dated=86400), 250),  # froze the task at active until WatchTimedOut
+    (lambda: _plant_part(VOLUME, state="completed"), 295),  # published without any describe
+], ids=["undecodable", "future", "forged-terminal"])
+def test_5_the_snapshot_is_a_hint(plant: Callable[[], Callable[[str], None]], at: float) -> None:
+    report = run_scenario(
+        {
+            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": VOLUME, "maxWatchSeconds": 7200}}],
+        },
+        function_env_overrides=FIXED_5_MIN,
+        actions=[(at, plant())],
+    )
+    assert {e.name: (e.status, e.error) for e in report.executions} == {f"watch-{VOLUME}": ("SUCCEEDED", None)}
+    details = _chain(report, VOLUME, "COMPLETED")
+    assert [d["state"] for d in details] == ["IN_PROGRESS", "COMPLETED"]
+    assert _event_seconds(report, VOLUME, "COMPLETED") == 1800
