@@ -12,14 +12,18 @@ pattern before invoking the target's ``Handler``, as the sweeps do.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from conversion_watch.contract import RESUMED_STATUSES, SFN_STATUS_CHANGE
+from conversion_watch.contract import ENV_STATE_MACHINE_ARN, RESUMED_STATUSES, SFN_STATUS_CHANGE
 from localrun.clock import SimulatedClock
+from localrun.lambda_context import FakeLambdaContext
+from localrun.lambdas import load_handler
+from localrun.template import load_template, local_environment
 
 DELIVERY_SECONDS = 30.0
 
@@ -41,50 +45,49 @@ class ResumeOnEnd:
     """The engine calls it at every execution's end (in that execution's thread)."""
 
     def __init__(self, template: Path, clock: SimulatedClock) -> None:
-        from localrun.autostart import _function
-        from localrun.template import load_template
-
         resources = load_template(template).get("Resources", {})
         target = _rule_target(resources)
-        handler = resources.get(target, {}).get("Properties", {}).get("Handler") if target else None
-        self.function = _function(resources, handler) if handler else None
+        properties = resources.get(target, {}).get("Properties", {}) if target else {}
+        self.logical_id = target
+        self.handler = properties.get("Handler")
+        self.environment = local_environment(properties.get("Environment", {}).get("Variables", {}), resources)
         self.clock = clock
         self.deliveries: list[tuple[float, str, dict[str, Any]]] = []  # (seconds, execution ARN, handler result)
         self._lock = threading.Lock()
 
     def __call__(self, execution_arn: str, seconds: float) -> None:
-        if self.function is None:
+        if self.handler is None:
             return
         thread = threading.Thread(target=self.clock.wrap(lambda: self._deliver(execution_arn)), daemon=True,
                                   name="status-change")
         thread.start()
 
     def _deliver(self, execution_arn: str) -> None:
-        from localrun.autostart import _apply_environment
-        from localrun.engine import REGION
-        from localrun.lambdas import FakeLambdaContext, load_handler
-
         self.clock.sleep(DELIVERY_SECONDS)
-        sfn = boto3.client("stepfunctions", region_name=REGION)
+        region, account = execution_arn.split(":")[3:5]
+        sfn = boto3.client("stepfunctions", region_name=region)
         described = sfn.describe_execution(executionArn=execution_arn)
         if described["status"] not in RESUMED_STATUSES:
             return
         state_machine_arn = described["stateMachineArn"]
         event = {
             "version": "0", "id": f"status-change-{described['name']}", "detail-type": SFN_STATUS_CHANGE,
-            "source": "aws.states", "account": "123456789012", "region": REGION, "resources": [execution_arn],
+            "source": "aws.states", "account": account, "region": region, "resources": [execution_arn],
             "detail": {"executionArn": execution_arn, "stateMachineArn": state_machine_arn,
                        "name": described["name"], "status": described["status"],
                        "error": described.get("error"), "cause": described.get("cause")},
         }
-        assert self.function is not None
-        _apply_environment(self.function, state_machine_arn)
+        # The sweeps set the same variables (the function's environment, the state machine resolved).
+        for key, value in self.environment.items():
+            if isinstance(value, str) and key not in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+                os.environ[key] = value
+        os.environ[ENV_STATE_MACHINE_ARN] = state_machine_arn
         context = FakeLambdaContext(
-            function_name=self.function.logical_id,
-            invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:{self.function.logical_id}",
+            function_name=str(self.logical_id),
+            invoked_function_arn=f"arn:aws:lambda:{region}:{account}:function:{self.logical_id}",
         )
         try:
-            result = load_handler(self.function.handler)(event, context)
+            result = load_handler(str(self.handler))(event, context)
         except Exception as error:  # noqa: BLE001 - a failed delivery is retried by EventBridge, then the sweep
             result = {"error": f"{type(error).__name__}: {error}"}
         with self._lock:

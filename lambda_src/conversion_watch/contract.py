@@ -198,6 +198,7 @@ STEP_RECORD_FINAL_ERROR_DELIVERY = "Record Delivered Final Error"
 STEP_PUBLISH_REJECTION = "Publish Request Rejection"
 # How an execution ends when the registry cannot be written around a publish (no event is
 # published without its pending record; a resume finishes the hand-over of what was published).
+REGISTRY_ITEM_INVALID = "RegistryItemInvalid"  # a watch error: the item was ignored, the watch goes on
 REGISTRY_UNAVAILABLE = "RegistryUnavailable"  # the pending record failed: nothing was published
 DELIVERY_NOT_RECORDED = "DeliveryNotRecorded"  # published, but the delivered record failed
 # The AWS event of this state machine's own executions that ended without finishing.

@@ -12,12 +12,14 @@ execution that lost the claim stops before it publishes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from conversion_watch import contract as c
+from conversion_watch.models import StateChangeDetail, Watch, WatchErrorDetail
 from conversion_watch.service_errors import error_code, translate
 from conversion_watch.watch_table import TASK_PREFIX, lost_the_condition, table_error, task_key
 
@@ -35,6 +37,7 @@ class Registration:
     open: bool | None = None
     successor: str | None = None  # the execution name the holder handed over to (recorded before its start)
     successor_at: str | None = None  # when that was recorded (Step Functions' EnteredTime, ISO 8601)
+    invalid: str | None = None  # why the item does not parse or does not belong to its task (then ignored)
 
     @property
     def undelivered(self) -> dict[str, Any] | None:
@@ -66,9 +69,9 @@ class Registry:
             raise table_error(error, operation="dynamodb:GetItem") from error
         if not item:
             return None
-        return Registration(
+        registration = Registration(
             holder=_s(item, c.REG_HOLDER) or "",
-            sequence=int(item.get(c.REG_SEQUENCE, {}).get("N", "0")),
+            sequence=_sequence(item),
             watch=_json(item, c.REG_WATCH),
             pending=_json(item, c.REG_PENDING),
             pending_watch=_json(item, c.REG_PENDING_WATCH),
@@ -77,14 +80,20 @@ class Registry:
             successor=_s(item, c.REG_SUCCESSOR),
             successor_at=_s(item, c.REG_SUCCESSOR_AT),
         )
+        problem = invalid_item(task_id, item, registration)
+        if problem is None:
+            return registration
+        # Never acted on: no pending is published from it, no watch carried on from it.
+        return replace(registration, watch=None, pending=None, pending_watch=None, invalid=problem)
 
     def claim(self, task_id: str, *, me: str, previous: str | None, watch: dict[str, Any],
-              delivered: Registration | None = None, close: bool = False) -> bool:
+              delivered: Registration | None = None, close: bool = False, reset: bool = False) -> bool:
         """Make ``me`` the holder if ``previous`` still is (None: if nobody is). False: someone else won.
 
         ``delivered``: the registration whose pending event the previous holder published but could
         not record (it ended ``DeliveryNotRecorded``): recorded now as delivered, never published
-        again. ``close``: that event was the watch's end; the watch leaves the open index."""
+        again. ``close``: that event was the watch's end; the watch leaves the open index.
+        ``reset``: the item was invalid; ``watch`` replaces it and its pending records go."""
         try:
             if previous is None:
                 self.dynamodb.put_item(
@@ -109,6 +118,13 @@ class Registry:
                     if "errorCode" in delivered.pending:
                         values[":error"] = {"S": str(delivered.pending["errorCode"])}
                         update += ", #error = :error"
+                if reset:
+                    names |= {"#sequence": c.REG_SEQUENCE, "#watch": c.REG_WATCH, "#pending": c.REG_PENDING,
+                              "#pendingWatch": c.REG_PENDING_WATCH}
+                    values[":sequence"] = {"N": str(int(watch.get("sequence", 0)))}
+                    values[":watch"] = {"S": json.dumps(watch)}
+                    update += ", #sequence = :sequence, #watch = :watch"
+                    removed += ["#pending", "#pendingWatch"]
                 if close:
                     removed.append("#open")
                 else:
@@ -199,6 +215,43 @@ def handed_over_to(status: HolderStatus) -> str | None:
         return None
     name = status.output.get("status", {}).get("nextExecutionName")
     return name if isinstance(name, str) and status.output["status"].get("handOver") else None
+
+
+def invalid_item(task_id: str, item: dict[str, Any], registration: Registration) -> str | None:
+    """Why a registry item cannot be the watch of ``task_id``, or None. Only the watcher writes
+    the table, but an item that does not parse -- or whose watch or pending event names another
+    task -- must never be published from."""
+    if registration.sequence < 0:
+        return "sequence is not a non-negative number"
+    for name, value in ((c.REG_WATCH, registration.watch), (c.REG_PENDING_WATCH, registration.pending_watch)):
+        if name in item and value is None:
+            return f"{name} is not JSON"
+        if value is not None:
+            try:
+                watch = Watch.model_validate(value)
+            except ValidationError as error:
+                return f"{name} is not a watch ({error.error_count()} problem(s))"
+            if watch.taskId != task_id:
+                return f"{name} belongs to task {watch.taskId!r}"
+    pending = registration.pending
+    if c.REG_PENDING in item and pending is None:
+        return "pending is not JSON"
+    if pending is not None:
+        model = WatchErrorDetail if isinstance(pending, dict) and "errorCode" in pending else StateChangeDetail
+        try:
+            detail = model.model_validate(pending)
+        except ValidationError as error:
+            return f"pending is not an event detail ({error.error_count()} problem(s))"
+        if detail.taskId != task_id or detail.eventId != f"{task_id}#{detail.sequence}":
+            return f"pending event {detail.eventId!r} does not belong to task {task_id!r}"
+    return None
+
+
+def _sequence(item: dict[str, Any]) -> int:
+    try:
+        return int(item.get(c.REG_SEQUENCE, {}).get("N", "0"))
+    except (TypeError, ValueError, AttributeError):
+        return -1
 
 
 def _s(item: dict[str, Any], name: str) -> str | None:

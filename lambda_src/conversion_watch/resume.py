@@ -21,7 +21,7 @@ from typing import Any
 
 from conversion_watch import contract as c
 from conversion_watch.errors import InvalidInput
-from conversion_watch.models import Watch, WatchRequest
+from conversion_watch.models import Watch, WatchErrorDetail, WatchRequest
 from conversion_watch.naming import Lineage
 from conversion_watch.registry import Registration, Registry, ended_with_outcome
 from conversion_watch.settings import Settings
@@ -55,12 +55,35 @@ def take_over(
             raise InvalidInput(f"{request.taskId} is already watched by execution {name!r}")
         if not current.open and (_finished(current) or ended_with_outcome(holder)):
             raise InvalidInput(f"the watch of {request.taskId} already ended with its outcome (execution {name!r})")
+        if current.invalid is not None:
+            return _report_invalid(request.taskId, current, watch, lineage, me=me, registry=registry,
+                                   settings=settings, now=now)
         if current.undelivered is not None and holder.error == c.DELIVERY_NOT_RECORDED:
             return _record_delivered(request.taskId, current, watch, lineage, me=me, registry=registry)
         if not registry.claim(request.taskId, me=me, previous=current.holder, watch=dump):
             raise InvalidInput(f"another execution resumed the watch of {request.taskId} first")
     return _resumed(current.pending_watch if current.undelivered else current.watch, current.sequence,
                     current.undelivered, watch, lineage, settings=settings, now=now)
+
+
+def _report_invalid(task_id: str, current: Registration, fresh: Watch, lineage: Lineage, *, me: str,
+                    registry: Registry, settings: Settings, now: datetime) -> dict[str, Any]:
+    """An item that does not parse, or names another task: nothing in it is published. It is replaced
+    by a fresh watch, reported once as a watch error, and the watch goes on from the task's real state."""
+    sequence = max(current.sequence, 0) + 1
+    watch = fresh.model_copy(update={"restart": lineage.restart, "generation": lineage.generation,
+                                     "sequence": sequence})
+    dump = watch.model_dump(mode="json")
+    if not registry.claim(task_id, me=me, previous=current.holder, watch=dump, reset=True):
+        raise InvalidInput(f"another execution resumed the watch of {task_id} first")
+    message = f"the watch registry's item for {task_id} was invalid and is ignored: {current.invalid}"
+    detail = WatchErrorDetail(
+        eventId=f"{task_id}#{sequence}", sequence=sequence, taskType=watch.taskType, taskId=task_id,
+        errorCode=c.REGISTRY_ITEM_INVALID, message=message, observedAt=now, watchStartedAt=watch.watchStartedAt,
+        pollCount=watch.pollCount,
+    ).model_dump(mode="json")
+    return document(dump, Status.redelivered_error(error_code=c.REGISTRY_ITEM_INVALID, message=message,
+                                                   detail=detail, wait_seconds=settings.min_poll_seconds))
 
 
 def _finished(current: Registration) -> bool:

@@ -265,3 +265,45 @@ def test_5_the_snapshot_is_a_hint(plant: Callable[[], Callable[[str], None]], at
     details = _chain(report, VOLUME, "COMPLETED")
     assert [d["state"] for d in details] == ["IN_PROGRESS", "COMPLETED"]
     assert _event_seconds(report, VOLUME, "COMPLETED") == 1800
+
+
+PLANTED, VICTIM = "import-i-planted01", "import-i-victim0001"
+
+
+def _plant_registry_item(task_id: str, pending: dict[str, Any]) -> Callable[[str], None]:
+    """A timed action: a registry item for ``task_id`` written behind the watcher's back (what the
+    table's resource policy now refuses to anyone but the watcher's roles), held by a dead holder."""
+    def plant(state_machine_arn: str) -> None:
+        table = next(logical_id for logical_id, resource in load_template()["Resources"].items()
+                     if resource["Type"] == "AWS::DynamoDB::Table")
+        holder = state_machine_arn.replace(":stateMachine:", ":execution:") + f":watch-{task_id}"
+        boto3.client("dynamodb", region_name="us-east-1").put_item(TableName=table, Item={
+            "pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "WATCH"}, "executionArn": {"S": holder},
+            "sequence": {"N": "0"}, "openWatch": {"S": "OPEN"}, "pending": {"S": json.dumps(pending)}})
+
+    return plant
+
+
+def test_4_a_registry_item_naming_another_task_is_reported_once_never_published() -> None:
+    forged = {"eventId": f"{VICTIM}#1", "sequence": 1, "taskType": "ec2-conversion", "taskId": VICTIM,
+              "state": "COMPLETED", "previousState": None, "serviceState": "completed", "terminal": True,
+              "outcomeReason": "completed", "statusMessage": "FORGED via the watch table",
+              "observedAt": "2026-01-05T09:00:00.000Z", "watchStartedAt": "2026-01-05T09:00:00.000Z",
+              "pollCount": 1, "elapsedSeconds": 0, "elapsed": "0 s", "task": {}}
+    report = run_scenario(
+        {
+            "tasks": [_ec2(PLANTED, (0, "active"), (3600, "completed")),
+                      _ec2(VICTIM, (0, "active"), (5400, "cancelled"))],
+            "watches": [_watch(VICTIM)],
+            "sweeps": _sweeps(900, 7200),
+        },
+        function_env_overrides=FIXED_5_MIN,
+        actions=[(100, _plant_registry_item(PLANTED, forged))],
+    )
+    victim = _chain(report, VICTIM, "CANCELLED")
+    assert [(d["eventId"], d["state"]) for d in victim] == [(f"{VICTIM}#1", "IN_PROGRESS"),
+                                                            (f"{VICTIM}#2", "CANCELLED")]
+    planted = _chain(report, PLANTED, "COMPLETED")
+    assert [(d["sequence"], d.get("state") or d["errorCode"]) for d in planted] == [
+        (1, "RegistryItemInvalid"), (2, "IN_PROGRESS"), (3, "COMPLETED")]
+    assert "FORGED" not in json.dumps(report.events)
