@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 
 from conversion_watch import contract as c
 from conversion_watch.models import StateChangeDetail, Watch, WatchErrorDetail
+from conversion_watch.naming import execution_arn
 from conversion_watch.service_errors import error_code, translate
 from conversion_watch.watch_table import TASK_PREFIX, lost_the_condition, table_error, task_key
 
@@ -165,6 +167,23 @@ class Registry:
             raise table_error(error, operation="dynamodb:UpdateItem") from error
         return True
 
+    def confirm_successor(self, task_id: str, *, me: str, name: str) -> tuple[bool, str]:
+        """Is the execution holding ``name`` the successor ``me`` recorded? Never from that execution's
+        input: it is if it already holds the watch, or if it runs and started after ``me`` recorded it
+        (its validate step will claim the watch)."""
+        successor_arn = execution_arn(me, name)
+        current = self.read(task_id)
+        if current is not None and current.holder == successor_arn:
+            return True, f"{name} took the watch over (the registry names it the holder)"
+        status = describe_execution(self.sfn, successor_arn, task_id)
+        recorded_at = _moment(current.successor_at) if current is not None and current.successor == name else None
+        started_at = status.started_at
+        if (current is not None and current.holder == me and recorded_at is not None and status.status == "RUNNING"
+                and isinstance(started_at, datetime) and started_at >= recorded_at):
+            return True, f"{name} was started after it was recorded as the successor"
+        return False, (f"{name} is held by an execution ({status.status}) that the watch registry does not name "
+                       "as this watch's successor")
+
     def holder_status(self, execution_arn: str) -> HolderStatus:
         return describe_execution(self.sfn, execution_arn, "*")
 
@@ -245,6 +264,16 @@ def invalid_item(task_id: str, item: dict[str, Any], registration: Registration)
         if detail.taskId != task_id or detail.eventId != f"{task_id}#{detail.sequence}":
             return f"pending event {detail.eventId!r} does not belong to task {task_id!r}"
     return None
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _sequence(item: dict[str, Any]) -> int:

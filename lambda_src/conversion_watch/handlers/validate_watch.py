@@ -1,18 +1,17 @@
-"""Step "Validate Watch Request": check the input and claim the task's watch in the registry
-(a first start, a recorded successor's hand-over, or a resume); and step "Confirm Successor"
-of a hand-over that found its next name taken."""
+"""Step "Validate Watch Request": validates the request (``watch.start``), which claims the
+task's watch in the registry. The same function serves step "Confirm Successor" of a hand-over
+that found its next name taken; the registry answers that (``Registry.confirm_successor``)."""
 
 import os
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import aws_clients, clock, naming, watch
+from conversion_watch import aws_clients, clock, watch
 from conversion_watch import contract as c
 from conversion_watch.observability import logger, metrics, tracer
-from conversion_watch.registry import Registry, describe_execution
+from conversion_watch.registry import Registry
 from conversion_watch.settings import Settings
 
 
@@ -47,31 +46,12 @@ def _registry() -> Registry | None:
 
 
 def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
-    """Is the execution holding the next name this watch's successor? The registry decides, never
-    that execution's input: it is if it already claimed the watch, or if it is running and was started
-    after this execution recorded the name (so its validate step will claim it)."""
-    me, name, task_id = str(request.get("executionArn")), str(request.get("name")), str(request.get("taskId"))
-    successor_arn = naming.execution_arn(me, name)
+    """Step "Confirm Successor": the registry decides (``Registry.confirm_successor``)."""
     registry = _registry()
-    current = registry.read(task_id) if registry is not None else None
-    if current is not None and current.holder == successor_arn:
-        return {"isSuccessor": True, "reason": f"{name} took the watch over (the registry names it the holder)"}
-    status = describe_execution(aws_clients.client("stepfunctions"), successor_arn, "*")
-    recorded_at = _moment(current.successor_at) if current is not None and current.successor == name else None
-    started_at = status.started_at
-    if (current is not None and current.holder == me and recorded_at is not None and status.status == "RUNNING"
-            and isinstance(started_at, datetime) and started_at >= recorded_at):
-        return {"isSuccessor": True, "reason": f"{name} was started after it was recorded as the successor"}
-    logger.warning("hand-over blocked", extra={"successorName": name, "holderStatus": status.status})
-    return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) that the watch "
-                                            "registry does not name as this watch's successor"}
-
-
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if registry is None:
+        return {"isSuccessor": False, "reason": "no watch registry to confirm a successor with"}
+    confirmed, reason = registry.confirm_successor(
+        str(request.get("taskId")), me=str(request.get("executionArn")), name=str(request.get("name")))
+    if not confirmed:
+        logger.warning("hand-over blocked", extra={"successorName": request.get("name"), "reason": reason})
+    return {"isSuccessor": confirmed, "reason": reason}
