@@ -15,10 +15,11 @@ Cost per sweep, whatever the number of tasks:
   no pagination; ``ListLicenseConversionTasks``, ``DescribeImportImageTasks``,
   ``DescribeImportSnapshotTasks`` and ``DescribeExportImageTasks`` plus one call
   per further page).
-* the watch table: one ``Query`` of the open-watches index (plus pages), then per
-  open watch one consistent ``GetItem`` and one ``DescribeExecution`` of its
-  holder; a resume is a ``StartExecution`` under the first free name after the
-  holder's. Per running task that has no open watch, one ``GetItem`` (is its
+* the watch table: one ``Query`` of the open-watches index (plus pages), one
+  ``ListExecutions`` of RUNNING executions (pages of 1,000), then per open watch
+  one consistent ``GetItem``, and a ``DescribeExecution`` only of a holder not
+  listed as running; a resume is a ``StartExecution`` under the first free name
+  after the holder's. Per running task that has no open watch, one ``GetItem`` (is its
   watch closed?) and, if none, the shared starter (``starter.start_watch``).
 * Without the table (``registry=None``): one ``ListExecutions`` of RUNNING watches
   instead, and the starter for each running task without one.
@@ -73,18 +74,25 @@ def running_tasks(task_kind: TaskKind, client: Any) -> list[TaskRef]:
 
 
 def tasks_with_running_watch(sfn: Any, state_machine_arn: str) -> set[str]:
-    watched: set[str] = set()
+    return {task_id for name in _running(sfn, state_machine_arn).values() if (task_id := task_id_of_execution(name))}
+
+
+def running_executions(sfn: Any, state_machine_arn: str) -> set[str]:
+    """The ARNs of the state machine's RUNNING executions."""
+    return set(_running(sfn, state_machine_arn))
+
+
+def _running(sfn: Any, state_machine_arn: str) -> dict[str, str]:
+    found: dict[str, str] = {}
     try:
         for page in sfn.get_paginator("list_executions").paginate(
             stateMachineArn=state_machine_arn, statusFilter="RUNNING"
         ):
             for execution in page.get("executions", []):
-                task_id = task_id_of_execution(execution.get("name", ""))
-                if task_id:
-                    watched.add(task_id)
+                found[execution.get("executionArn", "")] = execution.get("name", "")
     except Exception as error:
         raise translate(error, operation="states:ListExecutions", task_id="*") from error
-    return watched
+    return found
 
 
 def sweep(*, clients: Callable[[str], Any], sfn: Any, state_machine_arn: str,
@@ -101,8 +109,15 @@ def sweep(*, clients: Callable[[str], Any], sfn: Any, state_machine_arn: str,
             report.failures.append(f"open watches: {error}")
             table_failed = True
         report.open_watches = len(open_ids)
+        running_holders: set[str] = set()
+        if open_ids:
+            try:  # one call (per 1,000) instead of a DescribeExecution per live holder
+                running_holders = running_executions(sfn, state_machine_arn)
+            except (TransientError, WatchError) as error:
+                report.failures.append(f"running executions: {error}")
         for task_id in sorted(open_ids):
-            _reconcile(report, task_id, registry=registry, sfn=sfn, state_machine_arn=state_machine_arn)
+            _reconcile(report, task_id, registry=registry, sfn=sfn, state_machine_arn=state_machine_arn,
+                       running=running_holders)
     tasks: list[TaskRef] = []
     for task_kind in TASK_KINDS.values():
         try:
@@ -120,7 +135,8 @@ def sweep(*, clients: Callable[[str], Any], sfn: Any, state_machine_arn: str,
         watched = open_ids  # reconciled above
     for task in tasks:
         if task.task_id in watched:
-            report.already_running_watch += 1
+            if registry is None:  # with the registry, the reconcile above counted it
+                report.already_running_watch += 1
             continue
         try:
             if registry is not None and registry.read(task.task_id) is not None:
@@ -146,11 +162,15 @@ def reconcile_task(task_id: str, *, registry: Registry, sfn: Any, state_machine_
 
 
 def _reconcile(report: SweepReport, task_id: str, *, registry: Registry, sfn: Any, state_machine_arn: str,
-               ended: str | None = None) -> None:
-    """Resume the task's watch if it is open and its holder is not running."""
+               ended: str | None = None, running: set[str] | frozenset[str] = frozenset()) -> None:
+    """Resume the task's watch if it is open and its holder is not running (``running``: holders
+    listed RUNNING a moment before; any other is described)."""
     try:
         current = registry.read(task_id)  # consistent: the index may lag behind the item
         if current is None or not current.open or (ended is not None and current.holder != ended):
+            return
+        if current.holder in running:
+            report.already_running_watch += 1
             return
         holder = registry.holder_status(current.holder)
         if holder.status in ("RUNNING", "PENDING_REDRIVE"):

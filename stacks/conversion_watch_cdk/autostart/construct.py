@@ -146,10 +146,10 @@ class WatchAutoStart(Construct):
             {ENV_WATCH_TABLE_NAME: watch_table.table_name} if watch_table is not None else None,
         )
         grant_task_reads(sweeper, list_actions())
-        if watch_table is None:
-            sweeper.add_to_role_policy(iam.PolicyStatement(
-                actions=["states:ListExecutions"], resources=[self._state_machine.state_machine_arn]))
-        else:
+        # Which watches run (one call per 1,000): only holders not listed are described.
+        sweeper.add_to_role_policy(iam.PolicyStatement(
+            actions=["states:ListExecutions"], resources=[self._state_machine.state_machine_arn]))
+        if watch_table is not None:
             # Reads only: the registry items (is the watch open? who holds it?) and the open-watches index.
             grant_items(watch_table, sweeper, ["dynamodb:GetItem"], families=[TASK_PREFIX])
             grant_open_watches_query(watch_table, sweeper)
