@@ -43,7 +43,7 @@ GROUPS = {"a": 40, "b": 20, "c": 15, "d": 15, "e": 10, "f": 10, "g": 20, "h": 15
 OUTAGE = {"from": 2 * 3600, "to": 3 * 3600}
 LONG_OUTAGE = {"from": 3 * 3600 + 1800, "to": 8 * 3600 + 1800}  # longer than the publish budget
 TABLE_OUTAGE = {"from": 9 * 3600, "to": 15 * 3600}
-CRASHES = {"from": 5400, "to": 6300}
+CRASHES = {"from": 8400, "to": 9300}  # after the first hand-overs: squatted names are met
 FAULTS = {"seed": SEED, "throttleRate": 0.1, "putEventsOutages": [OUTAGE, LONG_OUTAGE],
           "tableOutages": [TABLE_OUTAGE], "lambdaCrashes": [CRASHES]}
 FAULT_WINDOWS = (OUTAGE, LONG_OUTAGE, TABLE_OUTAGE, CRASHES)
@@ -148,10 +148,11 @@ def end_of(task: dict[str, Any]) -> float:
 
 
 def delivery_bound(task: dict[str, Any]) -> float:
-    """When the task's end must be delivered by: a poll interval after it ends, or, if it ends
-    within a fault window (or the watch dies there), one sweep plus one poll after the window closes."""
+    """When the task's end must be delivered by: one poll and one sweep after it ends (a watch a
+    squatted name or a forged start stopped is resumed within that), or, if it ends within a fault
+    window, one sweep plus one poll after the window closes."""
     poll = float(CHAOS_ENV["MAX_POLL_SECONDS"])
-    bound = end_of(task) + poll
+    bound = end_of(task) + poll + SWEEP_EVERY
     for window in FAULT_WINDOWS:
         if window["from"] - poll <= end_of(task) < window["to"]:
             bound = max(bound, window["to"] + SWEEP_EVERY + poll)
