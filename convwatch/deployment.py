@@ -50,6 +50,19 @@ def open_session(*, profile: str | None, region: str | None) -> Any:
     return session
 
 
+def is_known_region(region: str | None) -> bool:
+    """``region`` is in botocore's partition data (endpoints.json) for some partition. A region newer than the
+    installed botocore is unknown here, so this only explains a failure; it never refuses a region up front."""
+    if not region:
+        return False
+    session = boto3.Session()
+    return any(
+        region in session.get_available_regions(service, partition_name=partition)
+        for partition in session.get_available_partitions()
+        for service in ("cloudformation", "stepfunctions")
+    )
+
+
 def locate(session: Any, *, stack: str | None, state_machine_arn: str | None) -> Deployment:
     arn = state_machine_arn or os.environ.get(STATE_MACHINE_ENV)
     if arn:

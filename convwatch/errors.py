@@ -16,7 +16,7 @@ class CliError(Exception):
 
 
 class InvalidArguments(CliError):
-    """Invalid arguments (unknown task type, a task id of the wrong form, a malformed ARN)."""
+    """Invalid arguments (unknown task type, a task id of the wrong form, a malformed ARN, no such region)."""
 
     exit_code = 2
 

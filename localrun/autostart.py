@@ -19,18 +19,19 @@ import json
 import os
 import threading
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from localrun.engine import REGION, EngineError, run_scenario
+from localrun.function_output import running_a_function
 from localrun.lambdas import FakeLambdaContext, load_handler
+from localrun.local_aws import REGION, EngineError
 from localrun.report import Report
 from localrun.scenario import Scenario
 from localrun.scenario import parse as parse_scenario
+from localrun.services.event_history import DEFAULT_HISTORY_DELAY_SECONDS, installed_history
 from localrun.template import DEFAULT_TEMPLATE, load_template, local_environment
 
 STARTER_HANDLER = "conversion_watch.handlers.start_from_cloudtrail.handler"
@@ -41,10 +42,14 @@ DELIVERY_RULE = "conversion-watch-local-api-call-rule"
 
 @dataclass(frozen=True)
 class ApiCall:
-    """An EventBridge event (``detail`` = the CloudTrail record) put on the default bus at ``at``."""
+    """An API call CloudTrail records at ``at``: its EventBridge event (``detail`` = the record) is
+    put on the default bus then when the account has a ``trail``, and the record enters the service
+    double's event history (``LookupEvents``) ``history_delay`` seconds later in any case."""
 
     at: float
     event: dict[str, Any]
+    trail: bool = True
+    history_delay: float = DEFAULT_HISTORY_DELAY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -81,23 +86,7 @@ class _Function:
     environment: dict[str, Any]  # may hold {"Ref": <state machine>}
 
 
-def run_autostart(
-    scenario: dict[str, Any],
-    *,
-    api_calls: Sequence[ApiCall] = (),
-    sweeps: Sequence[Sweep] = (),
-    template: Path = DEFAULT_TEMPLATE,
-    **engine_options: Any,
-) -> AutostartReport:
-    """``run_scenario`` plus API-call deliveries and sweeps at their simulated times."""
-    driver = _Driver(load_template(template))
-    actions = [(call.at, driver.deliverer(call)) for call in api_calls]
-    actions += [(sweep.at, driver.sweeper(sweep)) for sweep in sweeps]
-    report = run_scenario(_scenario(scenario), template=template, actions=actions, **engine_options)
-    return AutostartReport(run=report, deliveries=driver.deliveries, sweeps=driver.sweeps)
-
-
-class _Driver:
+class Driver:
     def __init__(self, template: dict[str, Any]) -> None:
         resources = template.get("Resources", {})
         self.starter = _function(resources, STARTER_HANDLER)
@@ -113,9 +102,16 @@ class _Driver:
     # -- actions ------------------------------------------------------------------
     def deliverer(self, call: ApiCall) -> Any:
         def deliver(state_machine_arn: str) -> None:
-            queue_url = self._delivery(state_machine_arn)
             event = call.event
             detail = event.get("detail")
+            history = installed_history()
+            if history is not None and isinstance(detail, dict):
+                history.record(detail, at=_now_seconds(), delay=call.history_delay)
+            if not call.trail:  # no trail: no copy on EventBridge, only event history has the call
+                event_name = detail.get("eventName") if isinstance(detail, dict) else None
+                self.deliveries.append(Delivery(call.at, event_name, 0, []))
+                return
+            queue_url = self._delivery(state_machine_arn)
             boto3.client("events", region_name=REGION).put_events(Entries=[{
                 "Source": str(event.get("source")),
                 "DetailType": str(event.get("detail-type")),
@@ -162,7 +158,8 @@ class _Driver:
             function_name=function.logical_id,
             invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:{function.logical_id}",
         )
-        return handler(event, context)
+        with running_a_function():
+            return handler(event, context)
 
     def _count_sdk_calls(self) -> None:
         """Count the calls the sweep makes: on the handlers' shared clients, in
@@ -184,19 +181,46 @@ class _Driver:
 
 def scenario_actions(scenario: Scenario, template: Path = DEFAULT_TEMPLATE) -> list[tuple[float, Any]]:
     """A scenario's ``sweeps`` and ``apiCalls`` as the engine's timed actions."""
-    driver = _Driver(load_template(template))
-    actions = [(call.at, driver.deliverer(ApiCall(call.at, api_call_event(call.event_name, call.task_id))))
-               for call in scenario.api_calls]
+    driver = Driver(load_template(template))
+    actions = [(call.at, driver.deliverer(ApiCall(
+        call.at, _with_detail(call.detail) if call.detail is not None else api_call_event(
+            call.event_name, str(call.task_id)), trail=call.trail, history_delay=call.history_delay)))
+        for call in scenario.api_calls]
     return actions + [(at, driver.sweeper(Sweep(at))) for at in scenario.sweeps]
 
 
-def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
-    """The "AWS API Call via CloudTrail" event of a successful call that created ``task_id``: the
-    parts the auto-start rule matches and the starter reads, placed where the kinds' table says."""
-    from conversion_watch.cloudtrail import event_bridge_source
-    from conversion_watch.kinds import start_calls
+def allowing_no_watches(raw: dict[str, Any]) -> Scenario:
+    """Scenario files need watches; here the starters may start every watch themselves."""
+    if raw.get("watches"):
+        return parse_scenario(raw)
+    placeholder = {"at": 0, "input": {}}
+    return dataclasses.replace(parse_scenario({**raw, "watches": [placeholder]}), watches=[])
 
-    _, call = start_calls()[event_name]
+
+def _with_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The EventBridge event of a raw CloudTrail record (``apiCalls[].detail``)."""
+    from conversion_watch.cloudtrail import event_bridge_source
+
+    source = detail.get("eventSource")
+    return {"source": event_bridge_source(source) if isinstance(source, str) else "aws.unknown",
+            "detail-type": "AWS API Call via CloudTrail", "detail": detail}
+
+
+def _now_seconds() -> float:
+    """Seconds since the run's epoch on the double's clock."""
+    from localrun.services.event_history import installed_double_seconds
+
+    return installed_double_seconds()
+
+
+def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
+    """The "AWS API Call via CloudTrail" event of a successful call that created (or cancelled)
+    ``task_id``: the parts the auto-start rule matches and the starter reads, placed where the
+    kinds' table says (``responseElements`` of a start, ``requestParameters`` of a cancel)."""
+    from conversion_watch.cloudtrail import event_bridge_source
+    from conversion_watch.kinds import cancel_calls, start_calls
+
+    call = start_calls()[event_name][1] if event_name in start_calls() else cancel_calls()[event_name]
     section: dict[str, Any] = {}
     holder = section
     for key in call.id_path[:-1]:
@@ -215,17 +239,10 @@ def api_call_event(event_name: str, task_id: str) -> dict[str, Any]:
             "managementEvent": True,
             "recipientAccountId": "123456789012",
             "requestParameters": {},
+            "responseElements": None,
             call.section: section,
         },
     }
-
-
-def _scenario(raw: dict[str, Any]) -> Scenario:
-    """Scenario files need watches; here the starters may start every watch themselves."""
-    if raw.get("watches"):
-        return parse_scenario(raw)
-    placeholder = {"at": 0, "input": {}}
-    return dataclasses.replace(parse_scenario({**raw, "watches": [placeholder]}), watches=[])
 
 
 def _function(resources: dict[str, Any], handler: str) -> _Function:

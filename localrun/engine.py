@@ -31,9 +31,11 @@ from botocore.exceptions import ClientError
 from conversion_watch.kinds import TASK_KINDS
 from localrun import events as local_events
 from localrun import injected_faults
+from localrun.autostart import ApiCall, AutostartReport, Driver, Sweep, allowing_no_watches
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
 from localrun.lambdas import HandlerRouter
+from localrun.local_aws import ACCOUNT, REGION, EngineError
 from localrun.moto_patches import check_moto_version
 from localrun.moto_patches.engine import execution_history, faster_engine, step_functions_integration_casing
 from localrun.moto_patches.timewarp import simulated_time
@@ -58,8 +60,6 @@ from localrun.template import (
     stack_spec,
 )
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
 STATE_MACHINE_NAME = "ConversionWatch-Watcher"
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 # Every kind's per-task describe and list read (from the registry of kinds) and PutEvents:
@@ -76,10 +76,6 @@ LOCAL_RUNTIME_ENV = {
     "POWERTOOLS_TRACE_DISABLED": "true",
 }
 DEFAULT_REAL_TIMEOUT = 300.0
-
-
-class EngineError(RuntimeError):
-    """The local run itself failed (as opposed to a watch failing as the scenario intended)."""
 
 
 DoubleFactory = Callable[..., Any]
@@ -127,12 +123,42 @@ def run_scenario(
         end_listeners.append(ResumeOnEnd(template, clock))
     check_moto_version()  # the patches below are written for one moto version
     spec = stack_spec(load_template(template))
+    deployments = None
+    if scenario.deployments:  # CloudFormation deployments of the conversion resources
+        from localrun.cloudformation import DeploymentPlayer
+
+        deployments = DeploymentPlayer(scenario.deployments, template=template, clock=clock)
+        actions = [*actions, *deployments.actions()]
+        double_factory = deployments.double_factory(double_factory or _default_double)
     run = _Run(spec, scenario, clock, actions, end_listeners)
     with _environment(spec, function_env_overrides), route_function_output(function_log), _quiet_warnings(), \
             mock_aws_context(), step_functions_integration_casing(), faster_engine(), \
             simulated_time(clock, on_execution_end=run.execution_ended):
-        return run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
-                           real_timeout=real_timeout)
+        report = run.execute(entry_fault=entry_fault, double_factory=double_factory or _default_double,
+                             real_timeout=real_timeout)
+    if deployments is not None:
+        from localrun.deployments import describe_deployment
+
+        report.deployments = deployments.report()
+        report.timeline.extend(TimelineEntry(e["at"], describe_deployment(e)) for e in report.deployments)
+        report.timeline.sort(key=lambda entry: entry.seconds)
+    return report
+
+
+def run_autostart(
+    scenario: dict[str, Any],
+    *,
+    api_calls: Sequence[ApiCall] = (),
+    sweeps: Sequence[Sweep] = (),
+    template: Path = DEFAULT_TEMPLATE,
+    **engine_options: Any,
+) -> AutostartReport:
+    """``run_scenario`` plus API-call deliveries and sweeps at their simulated times."""
+    driver = Driver(load_template(template))
+    actions = [(call.at, driver.deliverer(call)) for call in api_calls]
+    actions += [(sweep.at, driver.sweeper(sweep)) for sweep in sweeps]
+    report = run_scenario(allowing_no_watches(scenario), template=template, actions=actions, **engine_options)
+    return AutostartReport(run=report, deliveries=driver.deliveries, sweeps=driver.sweeps)
 
 
 def _fault_counts(double: Any, tap: local_events.EventsTap, retries: int) -> dict[str, int]:

@@ -39,6 +39,8 @@ class Report:
     # Not part of the JSON report: faults injected ("ec2:DescribeConversionTasks:RequestLimitExceeded",
     # "events:PutEvents:FailedEntry") and "states:RetryAttempts" that absorbed them.
     faults: dict[str, int] = field(default_factory=dict, repr=False)
+    # One entry per scenario deployment action, in order (localrun.cloudformation).
+    deployments: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class Report:
             "executions": [{**vars(execution), "input": _reportable(execution.input)} for execution in self.executions],
             "apiCalls": self.apiCalls,
             "simulatedSeconds": self.simulatedSeconds,
+            **({"deployments": self.deployments} if self.deployments else {}),
         }
 
     def write(self, path: Path) -> None:

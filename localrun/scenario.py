@@ -8,7 +8,12 @@
      "sweeps": [{"at": 900}],                     # optional: the sweeper runs then
      "apiCalls": [{"at": 60, "eventName": "ImportVolume", "taskId": "import-vol-..."}],
                                                   # optional: a CloudTrail API-call event for the
-                                                  # task reaches the auto-start rule then
+                                                  # task reaches the auto-start rule then (more
+                                                  # keys: localrun/api_calls.py)
+     "deployments": [{"at": 0, "action": "create", "resource": "ImportedImage", "logicalId": "Image",
+                      "properties": {...}, "timeoutSeconds": 43200, "taskId": "import-ami-..."}],
+                                                  # optional: CloudFormation deployments of the conversion
+                                                  # resources (localrun.cloudformation)
      "faults": ...}                               # optional, for the service double and the bus
                                                   # (putEventsOutages: [{"from": s, "to": s}])
 
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from conversion_watch.naming import execution_name
+from localrun.api_calls import ApiCallAt, ApiCallError, parse_api_calls
 
 DEFAULT_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Execution names may not contain spaces, brackets, wildcards or punctuation beyond - and _.
@@ -52,13 +58,7 @@ class Scenario:
     faults: Any = None
     sweeps: tuple[float, ...] = ()
     api_calls: tuple[ApiCallAt, ...] = ()
-
-
-@dataclass(frozen=True)
-class ApiCallAt:
-    at: float
-    event_name: str
-    task_id: str
+    deployments: tuple[Any, ...] = ()  # localrun.deployments.Deployment
 
 
 def load(path: Path) -> Scenario:
@@ -72,7 +72,7 @@ def load(path: Path) -> Scenario:
 def parse(raw: Any) -> Scenario:
     if not isinstance(raw, dict):
         raise ScenarioError("a scenario is a JSON object with 'tasks' and 'watches'")
-    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description", "sweeps", "apiCalls"}
+    unknown = set(raw) - {"epoch", "tasks", "watches", "faults", "description", "sweeps", "apiCalls", "deployments"}
     if unknown:
         raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
     tasks = raw.get("tasks", [])
@@ -81,8 +81,10 @@ def parse(raw: Any) -> Scenario:
     api_calls = _api_calls(raw.get("apiCalls", []))
     if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
         raise ScenarioError("'tasks' must be a list of objects")
-    if not isinstance(watches, list) or not (watches or sweeps or api_calls):
-        raise ScenarioError("'watches' must be a non-empty list (unless 'sweeps' or 'apiCalls' start the watches)")
+    deployments = _deployments(raw.get("deployments", []), tasks)
+    if not isinstance(watches, list) or not (watches or sweeps or api_calls or deployments):
+        raise ScenarioError("'watches' must be a non-empty list (unless 'sweeps', 'apiCalls' or 'deployments' start "
+                            "the watches)")
     starts = []
     invalid = 0
     for index, watch in enumerate(watches):
@@ -97,7 +99,16 @@ def parse(raw: Any) -> Scenario:
         starts.append(WatchStart(at=float(watch.get("at", 0)), input=watch["input"], name=name))
     starts.sort(key=lambda start: start.at)  # stable: same-time watches keep file order
     return Scenario(epoch=_epoch(raw.get("epoch")), tasks=tasks, watches=starts, faults=raw.get("faults"),
-                    sweeps=sweeps, api_calls=api_calls)
+                    sweeps=sweeps, api_calls=api_calls, deployments=deployments)
+
+
+def _deployments(raw: Any, tasks: Any) -> tuple[Any, ...]:
+    from localrun.deployments import DeploymentError, parse_deployments
+
+    try:
+        return parse_deployments(raw, tasks if isinstance(tasks, list) else [])
+    except DeploymentError as error:
+        raise ScenarioError(str(error)) from error
 
 
 def _sweeps(raw: Any) -> tuple[float, ...]:
@@ -108,19 +119,10 @@ def _sweeps(raw: Any) -> tuple[float, ...]:
 
 
 def _api_calls(raw: Any) -> tuple[ApiCallAt, ...]:
-    from conversion_watch.kinds import start_calls
-
-    calls = start_calls()
-    if not isinstance(raw, list):
-        raise ScenarioError("'apiCalls' must be a list")
-    parsed = []
-    for index, call in enumerate(raw):
-        if (not isinstance(call, dict) or set(call) != {"at", "eventName", "taskId"} or not _is_seconds(call["at"])
-                or call["eventName"] not in calls or not isinstance(call["taskId"], str)):
-            raise ScenarioError(f"apiCalls[{index}] must be {{'at': seconds, 'eventName': one of {sorted(calls)}, "
-                                "'taskId': string}")
-        parsed.append(ApiCallAt(float(call["at"]), call["eventName"], call["taskId"]))
-    return tuple(sorted(parsed, key=lambda c: c.at))
+    try:
+        return parse_api_calls(raw)
+    except ApiCallError as error:
+        raise ScenarioError(str(error)) from None
 
 
 def _is_seconds(value: Any) -> bool:

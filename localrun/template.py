@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
+import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,15 +79,48 @@ def load_template(path: Path = DEFAULT_TEMPLATE, *, synth_if_missing: bool = Tru
     if not path.exists():
         if not synth_if_missing:
             raise TemplateError(f"{path} does not exist; run `npx cdk synth --quiet` first")
-        synthesize()
+        synthesize(path.parent)
         if not path.exists():
             raise TemplateError(f"`npx cdk synth` did not write {path}")
     return json.loads(path.read_text())
 
 
-def synthesize() -> None:
+class SynthFailed(TemplateError):
+    """``cdk synth`` could not write the template; the message is its one telling line."""
+
+
+def synth_command(output: Path, python: str = sys.executable) -> list[str]:
+    """The CDK CLI running ``app.py`` with this interpreter (the one that has aws_cdk), not cdk.json's
+    ``python3``, which on a fresh clone is the system's."""
+    return ["npx", "cdk", "synth", "--quiet", "--app", f"{shlex.quote(python)} app.py", "--output", str(output)]
+
+
+def synthesize(output: Path = DEFAULT_TEMPLATE.parent, *, python: str = sys.executable) -> None:
+    """Synthesize into ``output``; on failure raise ``SynthFailed`` with the one line that says why, and
+    leave no empty ``output`` behind."""
+    existed = output.exists()
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_VERSION_CHECK": "true"}
-    subprocess.run(["npx", "cdk", "synth", "--quiet"], cwd=REPO_ROOT, env=env, check=True)
+    try:
+        done = subprocess.run(synth_command(output, python), cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    except FileNotFoundError as error:
+        raise SynthFailed(f"cannot run {error.filename!r}: install Node.js (22 LTS) and run `npm ci`") from None
+    if done.returncode != 0:
+        if output.is_dir() and (not existed or not any(output.iterdir())):
+            shutil.rmtree(output, ignore_errors=True)
+        raise SynthFailed(f"`cdk synth` failed (exit {done.returncode}): {telling_line(done.stderr + done.stdout)} "
+                          "(`make synth` shows all of its output)")
+
+
+def telling_line(output: str) -> str:
+    """The last line that says something: a Python exception's ``Name: message`` when there is one, else the
+    last line that is not the CDK CLI's own "Subprocess exited with error"."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    lines = [line for line in lines if "Subprocess exited with error" not in line]
+    exceptions = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    return (exceptions or lines or ["no output"])[-1]
+
+
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt):? ")
 
 
 def stack_spec(template: dict[str, Any]) -> StackSpec:

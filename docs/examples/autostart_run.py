@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from localrun.autostart import ApiCall, AutostartReport, Sweep, run_autostart
+from localrun.autostart import ApiCall, AutostartReport, Sweep
+from localrun.engine import run_autostart
 
 EVENT = json.loads((Path(__file__).parent / "events" / "cloudtrail-import-volume.json").read_text())
 SCENARIO = {

@@ -208,3 +208,46 @@ RESUMED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300
 PUBLISH_RETRY_MAX_ATTEMPTS = 50
+
+# -- Cancel evidence from CloudTrail (conversion_watch.cancel_evidence, issue 20) --------------
+# A cancelled EC2 task with no evidence of why waits this long for its cancel call's CloudTrail
+# record (the rule's mark, or event history) before its end is published as ``unknown``.
+# CloudTrail "typically delivers logs within an average of about 5 minutes of an API call. This
+# time is not guaranteed" (user guide); older pages said 15 minutes: three times the average.
+ENV_CANCEL_EVIDENCE_GRACE_SECONDS = "CANCEL_EVIDENCE_GRACE_SECONDS"
+DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS = 900
+MAX_CANCEL_EVIDENCE_GRACE_SECONDS = 3600
+CANCEL_EVIDENCE_POLL_SECONDS = 60  # how often the poll looks again during the grace
+# Whether the poll step looks the cancel call up in CloudTrail's event history (LookupEvents:
+# 90 days of management events, in every account, with or without a trail).
+ENV_CANCEL_LOOKUP = "CANCEL_LOOKUP"
+DEFAULT_CANCEL_LOOKUP = True
+
+# -- Conversions as CloudFormation resources (conversion_watch.resources, conversion_watch_cdk.resources) --
+# The custom resource types the provider function serves, and the follow step that starts the watch
+# once the signaller's rule exists (so no terminal event can pass before anyone listens).
+RESOURCE_IMPORTED_IMAGE = "Custom::ImportedImage"
+RESOURCE_IMPORTED_SNAPSHOT = "Custom::ImportedSnapshot"
+RESOURCE_LICENSE_CONVERSION = "Custom::LicenseTypeConversion"
+RESOURCE_FOLLOW = "Custom::ConversionTaskFollow"
+# After the wait condition: returns the task's attributes (from the wait condition's Data) for Fn::GetAtt.
+RESOURCE_RESULT = "Custom::ConversionTaskResult"
+# CloudFormation: a custom resource answers within ServiceTimeout, 1 to 3600 seconds (default 3600);
+# a wait condition's Timeout is at most 43200 seconds (12 hours).
+CUSTOM_RESOURCE_MAX_SECONDS = 3600
+WAIT_CONDITION_MAX_SECONDS = 43200
+DEFAULT_RESOURCE_TIMEOUT_SECONDS = WAIT_CONDITION_MAX_SECONDS
+# The provider and signaller functions' handlers (localrun routes the same names).
+PROVIDER_HANDLER = "conversion_watch.handlers.resource_provider.handler"
+SIGNALLER_HANDLER = "conversion_watch.handlers.signal_wait_condition.handler"
+# A success signal's Data: the resource's attributes in a fixed order joined by ";" (ids never hold ';');
+# the result resource splits it (conversion_watch.resources.attributes).
+SIGNAL_FIELD_SEPARATOR = ";"
+SIGNAL_LIST_SEPARATOR = ","
+# The deadline: a one-time EventBridge Scheduler schedule the follow step creates fires the signaller a little
+# before the wait condition's own timeout, so a task still running fails the deployment with its id and state.
+ENV_SIGNALLER_ARN = "SIGNALLER_ARN"
+ENV_SCHEDULER_ROLE_ARN = "SCHEDULER_ROLE_ARN"
+DEADLINE_SCHEDULE_PREFIX = "deadline-"
+DEADLINE_MAX_MARGIN_SECONDS = 300
+

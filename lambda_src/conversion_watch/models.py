@@ -95,6 +95,9 @@ class Watch(_Model):
     lastProgress: ProgressSample | None = None
     # A raw state only a cancel request produces was seen (``TaskKind.cancel_request_states``).
     cancelRequested: bool = False
+    # When the task was first seen ended cancelled without evidence of why: the poll waits a grace
+    # from here for the cancel call's CloudTrail record (``conversion_watch.cancel_evidence``).
+    cancelEvidenceSince: Timestamp | None = None
     # ``last.state``, flat: the state machine's own error events read ``$.watch.lastKnownState``
     # (a JSONPath into a null ``last`` would fail the state).
     lastKnownState: State | None = None

@@ -23,6 +23,10 @@ class Settings:
     not_found_grace_seconds: int = c.DEFAULT_NOT_FOUND_GRACE_SECONDS
     # How old a shared task snapshot a poll may use (0: every poll describes its own task).
     snapshot_max_age_seconds: int = c.DEFAULT_SNAPSHOT_MAX_AGE_SECONDS
+    # A cancelled end without evidence waits this long for its cancel call's CloudTrail record (0: not at all).
+    cancel_evidence_grace_seconds: int = c.DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS
+    # Whether cancel calls are also looked up in CloudTrail's event history (LookupEvents).
+    cancel_lookup: bool = c.DEFAULT_CANCEL_LOOKUP
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -33,6 +37,9 @@ class Settings:
             polls_per_execution=_int_env(c.ENV_POLLS_PER_EXECUTION, cls.polls_per_execution),
             not_found_grace_seconds=_int_env(c.ENV_NOT_FOUND_GRACE_SECONDS, cls.not_found_grace_seconds),
             snapshot_max_age_seconds=_int_env(c.ENV_SNAPSHOT_MAX_AGE_SECONDS, cls.snapshot_max_age_seconds),
+            cancel_evidence_grace_seconds=_int_env(c.ENV_CANCEL_EVIDENCE_GRACE_SECONDS,
+                                                   cls.cancel_evidence_grace_seconds),
+            cancel_lookup=os.environ.get(c.ENV_CANCEL_LOOKUP, str(cls.cancel_lookup)).lower() == "true",
         )
         if not 1 <= settings.min_poll_seconds <= settings.max_poll_seconds:
             raise ValueError(f"{c.ENV_MIN_POLL_SECONDS} must be >= 1 and <= {c.ENV_MAX_POLL_SECONDS}")
@@ -40,4 +47,7 @@ class Settings:
             raise ValueError(f"{c.ENV_DEFAULT_MAX_WATCH_SECONDS} must be between 60 and one year")
         if not 0 <= settings.snapshot_max_age_seconds <= c.MAX_SNAPSHOT_MAX_AGE_SECONDS:
             raise ValueError(f"{c.ENV_SNAPSHOT_MAX_AGE_SECONDS} must be between 0 and {c.MAX_SNAPSHOT_MAX_AGE_SECONDS}")
+        if not 0 <= settings.cancel_evidence_grace_seconds <= c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS:
+            raise ValueError(f"{c.ENV_CANCEL_EVIDENCE_GRACE_SECONDS} must be between 0 and "
+                             f"{c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS}")
         return settings

@@ -35,6 +35,7 @@ from conversion_watch.kinds import TASK_KINDS, TASK_TYPES, kind_of_task_id
 from conversion_watch.naming import MAX_RESTART, execution_arn_of, execution_name, parse, task_id_of
 from conversion_watch.registry import HolderStatus, describe_execution, ended_with_outcome, handed_over_to
 from conversion_watch.service_errors import error_code, translate
+from conversion_watch.wording import a_task_id
 
 START_OPERATION = "states:StartExecution"
 ALREADY_EXISTS = "ExecutionAlreadyExists"
@@ -77,7 +78,7 @@ def check_task(task_type: str, task_id: str) -> TaskRef:
     if task_kind is None:
         raise InvalidInput(f"unknown task type {task_type!r} (expected one of {', '.join(TASK_TYPES)})")
     if not task_kind.matches(task_id):
-        raise InvalidInput(f"{task_id!r} is not a {task_type} task id (expected e.g. {task_kind.id_example})")
+        raise InvalidInput(f"{task_id!r} is not {a_task_id(task_type)} (expected e.g. {task_kind.id_example})")
     return TaskRef(task_type=task_type, task_id=task_id)
 
 

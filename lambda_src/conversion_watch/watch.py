@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from conversion_watch import naming
+from conversion_watch import cancel_evidence, naming
 from conversion_watch.contract import CANCELLED, REJECTED_MARKER
 from conversion_watch.durations import elapsed_seconds, human_duration
 from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
@@ -202,23 +202,37 @@ def poll(
     reason = None
     if snapshot.terminal:
         outcome = _classify(watch, snapshot, now=now, cancel_marked=cancel_marked)
+        if outcome.reason == "unknown" and kind(watch.taskType).cancel_calls:
+            since = watch.cancelEvidenceSince or now
+            wait = cancel_evidence.grace_wait(
+                since=since, now=now, grace_seconds=settings.cancel_evidence_grace_seconds, deadline=watch.deadline)
+            if wait is not None:
+                return _awaiting_cancel_evidence(watch.model_copy(update={"cancelEvidenceSince": since}), wait)
         snapshot, reason = replace(snapshot, state=outcome.state), outcome.reason
     return _observed(watch, snapshot, reason, settings=settings, now=now)
 
 
 def _classify(watch: Watch, snapshot: TaskSnapshot, *, now: datetime, cancel_marked: CancelMarked) -> Outcome:
-    """The terminal state and its reason (``conversion_watch.outcome``); the watch table is read
-    only for a ``cancelled`` end that no observed state already explains."""
-    needs_mark = snapshot.state == CANCELLED and not watch.cancelRequested
-    return classify(
-        EndEvidence(
-            normalized=snapshot.state,
-            status_message=snapshot.status_message,
-            expires_at=snapshot.expires_at,
-            observed_at=now,
-            cancel_requested=watch.cancelRequested or (needs_mark and cancel_marked(watch.taskId)),
-        )
+    """The terminal state and its reason (``conversion_watch.outcome``); CloudTrail's evidence
+    (``cancel_marked``: the watch table's mark, event history) is read only for a ``cancelled`` end
+    that the other evidence does not already make a user cancel."""
+    evidence = EndEvidence(normalized=snapshot.state, status_message=snapshot.status_message,
+                           expires_at=snapshot.expires_at, observed_at=now, cancel_requested=watch.cancelRequested)
+    outcome = classify(evidence)
+    if snapshot.state != CANCELLED or outcome.reason == "user-cancelled" or not cancel_marked(watch.taskId):
+        return outcome
+    return classify(replace(evidence, cancel_call_recorded=True))
+
+
+def _awaiting_cancel_evidence(watch: Watch, wait: int) -> dict[str, Any]:
+    """Ended cancelled, no evidence yet of why: not final until the grace for the cancel call's
+    CloudTrail record is over (``cancel_evidence``); the state machine polls again meanwhile."""
+    status = Status.pending(
+        wait_seconds=wait,
+        summary=f"{watch.taskType} task {watch.taskId} ended cancelled; waiting for CloudTrail's record of "
+                f"a cancel call before publishing its end",
     )
+    return document(_dump(watch), status)
 
 
 def _observed(

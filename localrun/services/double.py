@@ -22,14 +22,21 @@ from typing import Any
 
 from moto.core.utils import get_equivalent_url_in_aws_domain
 
-from localrun.services import ec2_operations, ec2_wire, license_service, license_wire
+from localrun.services import (
+    ec2_operations,
+    ec2_wire,
+    event_history,
+    license_service,
+    license_wire,
+    vmie_write_operations,
+)
 from localrun.services.faults import EC2, LICENSE_MANAGER, FaultInjector, FaultPlan, ServiceFault, TokenBuckets
 from localrun.services.scenario import parse_tasks
 from localrun.services.shapes import ResponseShapeError, validate_error, validate_output
 
 Response = tuple[int, dict[str, str], str]
 
-_HOST = re.compile(r"^(ec2|license-manager)(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
+_HOST = re.compile(r"^(ec2|license-manager|cloudtrail)(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
 _LICENSE_OPERATIONS = {
     "GetLicenseConversionTask": license_service.get_license_conversion_task,
     "ListLicenseConversionTasks": license_service.list_license_conversion_tasks,
@@ -63,6 +70,10 @@ class ConversionTaskDouble:
         self.calls: Counter[str] = Counter()  # "ec2:DescribeConversionTasks" -> requests received
         self.faults_injected: Counter[str] = Counter()  # "ec2:DescribeConversionTasks:RequestLimitExceeded" -> n
         self.shape_errors: list[ResponseShapeError] = []
+        # CloudTrail's event history: the run's API calls, for LookupEvents (event_history).
+        self.history = event_history.EventHistory()
+        # Deployments' start / cancel / cleanup calls (localrun.cloudformation).
+        self.writes = vmie_write_operations.ResourceWrites(self.tasks, self.seconds_since_epoch)
 
     def seconds_since_epoch(self) -> float:
         return (self._now() - self.epoch).total_seconds()
@@ -107,9 +118,13 @@ class ConversionTaskDouble:
             params = ec2_wire.parse_form(body)
             action = params.get("Action", [""])[0]
             if action not in ec2_operations.OPERATIONS:
-                return None
+                return vmie_write_operations.answer_ec2(self, action, params)
             return self._ec2(action, params, region)
+        if service == "cloudtrail":
+            return self._cloudtrail(request.headers.get("X-Amz-Target"), body)
         operation = license_wire.operation(request.headers.get("X-Amz-Target"))
+        if operation in vmie_write_operations.LICENSE_OPERATIONS:
+            return vmie_write_operations.answer_license(self, operation, body)
         if operation not in _LICENSE_OPERATIONS:
             return None  # moto has no License Manager: it answers "not yet implemented"
         return self._license(operation, body, region)
@@ -143,6 +158,24 @@ class ConversionTaskDouble:
             self._validate_error(LICENSE_MANAGER, operation, fault.code)
             return fault.status, license_wire.headers(request_id), license_wire.error_json(fault.code, fault.message)
         self._validate(LICENSE_MANAGER, operation, result)
+        return 200, license_wire.headers(request_id), license_wire.response_json(result)
+
+    def _cloudtrail(self, target: Any, body: str) -> Response | None:
+        """``LookupEvents`` over the run's recorded calls; any other CloudTrail call goes to moto."""
+        if isinstance(target, bytes):
+            target = target.decode("ascii", "replace")
+        if target != event_history.TARGET_PREFIX + event_history.OPERATION:
+            return None
+        request_id = str(uuid.uuid4())
+        with self._lock:
+            self.calls[f"cloudtrail:{event_history.OPERATION}"] += 1
+        try:
+            result = self.history.lookup_events(license_wire.parse_body(body), seconds=self.seconds_since_epoch(),
+                                                epoch=self.epoch)
+        except ServiceFault as fault:
+            self._validate_error("cloudtrail", event_history.OPERATION, fault.code)
+            return fault.status, license_wire.headers(request_id), license_wire.error_json(fault.code, fault.message)
+        self._validate("cloudtrail", event_history.OPERATION, result)
         return 200, license_wire.headers(request_id), license_wire.response_json(result)
 
     def _count_and_inject(self, service: str, operation: str) -> None:

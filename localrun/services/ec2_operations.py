@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from localrun.services import ec2_service, vmie_export_service, vmie_import_service
+from localrun.services import ec2_service, vmie_export_service, vmie_import_service, vmie_service
 from localrun.services.ec2_wire import list_param
 from localrun.services.scenario import Task
 
@@ -20,10 +20,16 @@ def _describe_conversion_tasks(tasks: dict[str, Task], params: dict[str, list[st
                                                  epoch=epoch, region=region)
 
 
+# How each VM Import/Export kind's task is drawn: the one thing per kind the double states itself.
+RENDERERS = {
+    "ec2-import-image": vmie_import_service.render_image,
+    "ec2-import-snapshot": vmie_import_service.render_snapshot,
+    "ec2-export-image": vmie_export_service.render_image,
+    "ec2-export-instance": vmie_export_service.render_instance,
+}
+
+# Describe API name -> operation, from the registry of kinds (vmie_service.APIS).
 OPERATIONS: dict[str, Operation] = {
     ec2_service.OPERATION: _describe_conversion_tasks,
-    "DescribeImportImageTasks": vmie_import_service.describe_import_image_tasks,
-    "DescribeImportSnapshotTasks": vmie_import_service.describe_import_snapshot_tasks,
-    "DescribeExportImageTasks": vmie_export_service.describe_export_image_tasks,
-    "DescribeExportTasks": vmie_export_service.describe_export_tasks,
+    **{name: vmie_service.operation(name, RENDERERS[api.task_type]) for name, api in vmie_service.APIS.items()},
 }

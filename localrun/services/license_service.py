@@ -14,6 +14,9 @@ from localrun.services.faults import ServiceFault
 from localrun.services.scenario import LICENSE, LICENSE_ID, LICENSE_ID_MAX, TERMINAL, Entry, Task, stable_hex
 
 DEFAULT_PAGE_SIZE = 10  # the service documents none; small enough that callers must paginate
+# No bound is documented for this MaxResults; every bound License Manager's model documents for
+# one is 1..100, so the double refuses more (inferred, docs/task-kinds.md).
+MAX_PAGE_SIZE = 100
 FILTERS = {"ResourceArns", "Status"}  # what the model's documentation lists as valid
 
 
@@ -37,8 +40,8 @@ def list_license_conversion_tasks(
     tasks: dict[str, Task], *, request: dict[str, Any], seconds: float, epoch: datetime, region: str
 ) -> dict[str, Any]:
     page_size = request.get("MaxResults", DEFAULT_PAGE_SIZE)
-    if not isinstance(page_size, int) or page_size < 1:
-        raise _invalid(f"MaxResults must be a positive integer, got {page_size!r}.")
+    if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise _invalid(f"MaxResults must be an integer from 1 to {MAX_PAGE_SIZE}, got {page_size!r}.")
     matches = _filter(request.get("Filters") or [])
     rows = []
     for task in sorted(tasks.values(), key=lambda t: (t.created_at, t.task_id)):

@@ -1,28 +1,37 @@
 """The ``tasks`` part of a scenario file: parsed and checked up front.
 
-A task exists from its first timeline entry's ``at`` (seconds after the
-simulated epoch); at time ``t`` it is in the state of the last entry with
-``at <= t``. ``bytesConverted`` and ``size`` (conversion tasks) and ``imageId`` /
-``snapshotId`` (VM Import/Export results) carry over to later entries that omit them;
-``statusMessage`` and ``progress`` belong to their entry only.
+Every kind in the registry (``conversion_watch.kinds``) can be a scenario task. The two
+conversion kinds have their own fields (volumes, a License Manager resource); every other
+kind is parsed by ``vmie_scenario``. Tasks, entries and timelines are ``task_timeline``'s.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
+from conversion_watch.kinds import TASK_TYPES, ec2_conversion, license_conversion
+from localrun.services import vmie_scenario
 from localrun.services.shapes import enum_values
+from localrun.services.task_timeline import (
+    ENTRY_KEYS,
+    VMIE_ENTRY_KEYS,
+    Entry,
+    ScenarioError,
+    Task,
+    Volume,
+    is_int,
+    is_number,
+    no_unknown_keys,
+    parse_timeline,
+    stable_hex,
+    terminal_raw_states,
+)
 
-EC2 = "ec2-conversion"
-LICENSE = "license-conversion"
-
-EC2_STATES = enum_values("ec2", "ConversionTaskState")  # active, cancelling, cancelled, completed
-LICENSE_STATES = enum_values("license-manager", "LicenseConversionTaskStatus")  # IN_PROGRESS, SUCCEEDED, FAILED
-TERMINAL = {EC2: frozenset({"cancelled", "completed"}), LICENSE: frozenset({"SUCCEEDED", "FAILED"})}
+EC2 = ec2_conversion.KIND.task_type
+LICENSE = license_conversion.KIND.task_type
+TERMINAL = {task_type: terminal_raw_states(task_type) for task_type in TASK_TYPES}
 DISK_FORMATS = enum_values("ec2", "DiskImageFormat")
 
 # EC2 names ImportInstance tasks import-i-..., ImportVolume tasks import-vol-...
@@ -46,61 +55,7 @@ _EC2_KEYS = _COMMON_KEYS | {
     "tags",
 }
 _LICENSE_KEYS = _COMMON_KEYS | {"resourceArn", "sourceUsageOperation", "destinationUsageOperation"}
-_ENTRY_KEYS = {"at", "state", "statusMessage", "bytesConverted", "size"}
-_VMIE_ENTRY_KEYS = {"at", "state", "statusMessage", "progress", "imageId", "snapshotId"}
 _VOLUME_KEYS = {"volumeId", "volumeSize", "imageSize", "format", "availabilityZone", "description"}
-
-
-class ScenarioError(ValueError):
-    """The scenario's ``tasks`` cannot be simulated as written."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    at: float
-    state: str
-    status_message: str | None
-    bytes_converted: tuple[int, ...] | None  # one figure per volume (EC2 only)
-    size: tuple[int, ...] | None
-    progress: str | None = None  # VM Import/Export: the service's percent string
-    image_id: str | None = None
-    snapshot_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Volume:
-    volume_id: str
-    volume_size_gib: int
-    image_size: int | None
-    format: str
-    availability_zone: str
-    description: str | None
-
-
-@dataclass(frozen=True)
-class Task:
-    task_type: str
-    task_id: str
-    timeline: tuple[Entry, ...]
-    region: str | None
-    raw: dict[str, Any]  # the scenario entry, for the service-specific fields
-    volumes: tuple[Volume, ...] = ()
-
-    @property
-    def created_at(self) -> float:
-        return self.timeline[0].at
-
-    def entry_at(self, seconds: float) -> Entry | None:
-        """The entry in force ``seconds`` after the epoch (None: the task does not exist yet)."""
-        current = None
-        for entry in self.timeline:
-            if entry.at > seconds:
-                break
-            current = entry
-        return current
-
-    def visible_in(self, region: str) -> bool:
-        return self.region is None or self.region == region
 
 
 def parse_tasks(tasks: Any) -> dict[str, Task]:
@@ -121,15 +76,15 @@ def parse_tasks(tasks: Any) -> dict[str, Task]:
 def _parse_task(raw: Any, where: str) -> Task:
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: a task must be an object")
-    from localrun.services import vmie_scenario  # it builds on this module's parsers
-
     task_type = raw.get("taskType")
-    if task_type in vmie_scenario.TASK_TYPES:
-        return vmie_scenario.parse_task(raw, where)
-    if task_type not in (EC2, LICENSE):
-        known = [EC2, LICENSE, *vmie_scenario.TASK_TYPES]
-        raise ScenarioError(f"{where}: taskType must be one of {known}, got {task_type!r}")
-    _no_unknown_keys(raw, _EC2_KEYS if task_type == EC2 else _LICENSE_KEYS, where)
+    if task_type not in TASK_TYPES:
+        raise ScenarioError(f"{where}: taskType must be one of {list(TASK_TYPES)}, got {task_type!r}")
+    return _PARSERS.get(task_type, vmie_scenario.parse_task)(raw, where)
+
+
+def _parse_conversion_task(raw: dict[str, Any], where: str) -> Task:
+    task_type = raw["taskType"]
+    no_unknown_keys(raw, _EC2_KEYS if task_type == EC2 else _LICENSE_KEYS, where)
     task_id = raw.get("taskId")
     if not isinstance(task_id, str):
         raise ScenarioError(f"{where}: taskId must be a string")
@@ -139,11 +94,29 @@ def _parse_task(raw: Any, where: str) -> Task:
         raise ScenarioError(f"{where}: region must be a string")
     if task_type == LICENSE:
         _check_license_task(raw, task_id, where)
-        timeline = _parse_timeline(raw.get("timeline"), LICENSE_STATES, TERMINAL[LICENSE], 0, where)
+        timeline = parse_timeline(raw.get("timeline"), LICENSE, 0, where)
         return Task(LICENSE, task_id, timeline, region, raw)
     volumes = _parse_ec2_volumes(raw, task_id, where)
-    timeline = _parse_timeline(raw.get("timeline"), EC2_STATES, TERMINAL[EC2], len(volumes), where)
+    timeline = parse_timeline(raw.get("timeline"), EC2, len(volumes), where)
     return Task(EC2, task_id, timeline, region, raw, volumes)
+
+
+# The kinds with fields of their own; every other kind of the registry is a VM Import/Export task.
+_PARSERS: dict[str, Callable[[dict[str, Any], str], Task]] = {EC2: _parse_conversion_task,
+                                                              LICENSE: _parse_conversion_task}
+
+
+def task_keys(task_type: str) -> frozenset[str]:
+    """The fields a scenario task of ``task_type`` may have (docs/service-double.md lists them per kind)."""
+    keys = {EC2: _EC2_KEYS, LICENSE: _LICENSE_KEYS}.get(task_type, vmie_scenario.KEYS)
+    return frozenset(keys)
+
+
+def entry_keys(task_type: str) -> frozenset[str]:
+    """The fields a timeline entry of a ``task_type`` task may have."""
+    if task_type == LICENSE:
+        return frozenset(ENTRY_KEYS - {"bytesConverted", "size"})  # License Manager reports no figures
+    return frozenset(ENTRY_KEYS if task_type in _PARSERS else VMIE_ENTRY_KEYS)
 
 
 def _check_license_task(raw: dict[str, Any], task_id: str, where: str) -> None:
@@ -171,7 +144,7 @@ def _parse_ec2_volumes(raw: dict[str, Any], task_id: str, where: str) -> tuple[V
     if raw.get("platform") not in (None, *enum_values("ec2", "PlatformValues")):
         raise ScenarioError(f"{where}: platform must be 'Windows' or omitted (EC2's PlatformValues)")
     expires = raw.get("expiresAfter", DEFAULT_EXPIRES_AFTER)
-    if expires is not None and (not _is_number(expires) or expires <= 0):
+    if expires is not None and (not is_number(expires) or expires <= 0):
         raise ScenarioError(f"{where}: expiresAfter must be positive seconds or null")
     tags = raw.get("tags", {})
     if not isinstance(tags, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
@@ -188,12 +161,12 @@ def _parse_ec2_volumes(raw: dict[str, Any], task_id: str, where: str) -> tuple[V
 def _parse_volume(raw: Any, task_id: str, index: int, zone: str, where: str) -> Volume:
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: a volume must be an object")
-    _no_unknown_keys(raw, _VOLUME_KEYS, where)
+    no_unknown_keys(raw, _VOLUME_KEYS, where)
     image_format = raw.get("format", "VMDK")
     if image_format not in DISK_FORMATS:
         raise ScenarioError(f"{where}: format must be one of {list(DISK_FORMATS)}")
     for key in ("volumeSize", "imageSize"):
-        if key in raw and (not _is_int(raw[key]) or raw[key] < 0):
+        if key in raw and (not is_int(raw[key]) or raw[key] < 0):
             raise ScenarioError(f"{where}: {key} must be a non-negative integer")
     return Volume(
         volume_id=raw.get("volumeId", "vol-" + stable_hex(f"{task_id}/{index}")),
@@ -205,85 +178,5 @@ def _parse_volume(raw: Any, task_id: str, index: int, zone: str, where: str) -> 
     )
 
 
-def _parse_timeline(
-    raw: Any, states: tuple[str, ...], terminal: frozenset[str], volumes: int, where: str, *, vmie: bool = False
-) -> tuple[Entry, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise ScenarioError(f"{where}: timeline must be a non-empty list")
-    entries: list[Entry] = []
-    carried: dict[str, tuple[int, ...] | None] = {"bytesConverted": None, "size": None}
-    results: dict[str, str | None] = {"imageId": None, "snapshotId": None}
-    for index, item in enumerate(raw):
-        at_where = f"{where}.timeline[{index}]"
-        if not isinstance(item, dict):
-            raise ScenarioError(f"{at_where}: an entry must be an object")
-        _no_unknown_keys(item, _VMIE_ENTRY_KEYS if vmie else _ENTRY_KEYS, at_where)
-        raw_at = item.get("at")
-        if isinstance(raw_at, bool) or not isinstance(raw_at, int | float) or not 0 <= raw_at < math.inf:
-            raise ScenarioError(f"{at_where}: at must be seconds >= 0")
-        at = float(raw_at)
-        if entries and at <= entries[-1].at:
-            raise ScenarioError(f"{at_where}: at must increase ({at} follows {entries[-1].at})")
-        if entries and entries[-1].state in terminal:
-            raise ScenarioError(f"{at_where}: {entries[-1].state!r} is terminal; nothing may follow it")
-        state = item.get("state")
-        if state not in states:
-            raise ScenarioError(f"{at_where}: state {state!r} is not a state of this service {list(states)}")
-        message = item.get("statusMessage")
-        if message is not None and not isinstance(message, str):
-            raise ScenarioError(f"{at_where}: statusMessage must be a string")
-        for key in carried:
-            if key in item:
-                if not volumes:
-                    raise ScenarioError(f"{at_where}: {key} is an EC2 figure; License Manager reports none")
-                carried[key] = _figures(item[key], volumes, f"{at_where}.{key}")
-        for key in results:
-            if key in item:
-                results[key] = _string(item[key], f"{at_where}.{key}")
-        progress = _percent(item.get("progress"), f"{at_where}.progress")
-        entries.append(Entry(at, state, message, carried["bytesConverted"], carried["size"], progress,
-                             results["imageId"], results["snapshotId"]))
-    return tuple(entries)
-
-
-def _string(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ScenarioError(f"{where}: a non-empty string is required")
-    return value
-
-
-def _percent(value: Any, where: str) -> str | None:
-    """``progress`` is the service's own percent string, e.g. "35"."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.isdigit() or not 0 <= int(value) <= 100:
-        raise ScenarioError(f"{where}: progress is a percent string from \"0\" to \"100\", got {value!r}")
-    return value
-
-
-def _figures(value: Any, volumes: int, where: str) -> tuple[int, ...]:
-    figures = [value] if _is_int(value) else value
-    if not isinstance(figures, list) or not all(_is_int(f) and f >= 0 for f in figures):
-        raise ScenarioError(f"{where}: a non-negative integer (or one per volume) is required")
-    if len(figures) != volumes:
-        raise ScenarioError(f"{where}: {len(figures)} figure(s) for {volumes} volume(s); give one per volume")
-    return tuple(figures)
-
-
-def _no_unknown_keys(raw: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(raw) - allowed)
-    if unknown:
-        raise ScenarioError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def stable_hex(seed: str) -> str:
-    """17 hex digits derived from the task id: the same scenario always shows the same ids."""
-    return hashlib.sha256(seed.encode()).hexdigest()[:17]
+__all__ = ["DEFAULT_EXPIRES_AFTER", "EC2", "EC2_ID", "LICENSE", "LICENSE_ID", "LICENSE_ID_MAX", "TERMINAL", "Entry",
+           "ScenarioError", "Task", "Volume", "conversion_type", "entry_keys", "parse_tasks", "stable_hex", "task_keys"]

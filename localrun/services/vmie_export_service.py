@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from localrun.services.scenario import Entry, Task, stable_hex
-from localrun.services.vmie_service import operation, task_fields
+from localrun.services.vmie_service import task_fields
 
 
 def render_image(task: Task, entry: Entry) -> dict[str, Any]:
@@ -29,7 +29,3 @@ def render_instance(task: Task, entry: Entry) -> dict[str, Any]:
 
 def _bucket(task: Task) -> str:
     return str(task.raw.get("s3Bucket", "vm-export-" + stable_hex(task.task_id)[:8]))
-
-
-describe_export_image_tasks = operation("DescribeExportImageTasks", render_image)
-describe_export_tasks = operation("DescribeExportTasks", render_instance)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from localrun.services.scenario import Entry, Task, stable_hex
-from localrun.services.vmie_service import operation, task_fields
+from localrun.services.vmie_service import task_fields
 
 DEFAULT_FORMAT = "VMDK"
 
@@ -30,8 +30,8 @@ def render_snapshot(task: Task, entry: Entry) -> dict[str, Any]:
     detail: dict[str, Any] = {"Status": entry.state, "Format": task.raw.get("format", DEFAULT_FORMAT),
                               "UserBucket": _bucket(task), **task_fields(task, entry)}
     detail.pop("Tags", None)
-    if entry.snapshot_id:
-        detail["SnapshotId"] = entry.snapshot_id
+    # A snapshot import in progress reports SnapshotId "" (aws/aws-cli#9118).
+    detail["SnapshotId"] = entry.snapshot_id or ""
     row: dict[str, Any] = {"ImportTaskId": task.task_id, "SnapshotTaskDetail": detail}
     if task.raw.get("description"):
         row["Description"] = task.raw["description"]
@@ -43,7 +43,3 @@ def render_snapshot(task: Task, entry: Entry) -> dict[str, Any]:
 def _bucket(task: Task) -> dict[str, str]:
     return {"S3Bucket": task.raw.get("s3Bucket", "vm-import-" + stable_hex(task.task_id)[:8]),
             "S3Key": task.raw.get("s3Key", "images/disk1.vmdk")}
-
-
-describe_import_image_tasks = operation("DescribeImportImageTasks", render_image)
-describe_import_snapshot_tasks = operation("DescribeImportSnapshotTasks", render_snapshot)

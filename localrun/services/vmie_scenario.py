@@ -1,41 +1,35 @@
-"""Scenario tasks of the VM Import/Export kinds (``ec2-import-image``, ``ec2-import-snapshot``,
-``ec2-export-image``, ``ec2-export-instance``).
+"""Scenario tasks of the VM Import/Export kinds: every kind of the registry
+(``conversion_watch.kinds``) but the two conversion kinds, which ``scenario`` parses itself.
 
-A timeline's states are the kind's raw states (its ``raw_states`` table in
-``conversion_watch.kinds``); entries may carry ``progress`` (the service's percent string),
-and ``imageId`` / ``snapshotId`` once the task has produced them.
+A timeline's states are the kind's raw states (its ``raw_states`` table); entries may carry
+``progress`` (the service's percent string), and ``imageId`` / ``snapshotId`` once the task
+has produced them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from conversion_watch.contract import TERMINAL_STATES
 from conversion_watch.kinds import kind
-from localrun.services.scenario import ScenarioError, Task, _no_unknown_keys, _parse_timeline
+from conversion_watch.wording import a_task_id
 from localrun.services.shapes import enum_values
-
-IMPORT_IMAGE = "ec2-import-image"
-IMPORT_SNAPSHOT = "ec2-import-snapshot"
-EXPORT_IMAGE = "ec2-export-image"
-EXPORT_INSTANCE = "ec2-export-instance"
-TASK_TYPES = (IMPORT_IMAGE, IMPORT_SNAPSHOT, EXPORT_IMAGE, EXPORT_INSTANCE)
+from localrun.services.task_timeline import ScenarioError, Task, no_unknown_keys, parse_timeline
 
 # Task-level fields, each used by the kinds whose API reports it.
 _STRING_KEYS = {"description", "imageId", "instanceId", "s3Bucket", "s3Key", "s3Prefix", "format",
                 "architecture", "licenseType", "platform", "targetEnvironment"}
-_KEYS = {"taskType", "taskId", "timeline", "region", "tags"} | _STRING_KEYS
+KEYS = {"taskType", "taskId", "timeline", "region", "tags"} | _STRING_KEYS
 _ENUMS = {"format": "DiskImageFormat", "targetEnvironment": "ExportEnvironment",
           "architecture": "ArchitectureValues", "platform": "PlatformValues"}
 
 
 def parse_task(raw: dict[str, Any], where: str) -> Task:
     task_type = raw["taskType"]
-    _no_unknown_keys(raw, _KEYS, where)
+    no_unknown_keys(raw, KEYS, where)
     task_kind = kind(task_type)
     task_id = raw.get("taskId")
     if not isinstance(task_id, str) or not task_kind.matches(task_id):
-        raise ScenarioError(f"{where}: a {task_type} task id looks like {task_kind.id_example}")
+        raise ScenarioError(f"{where}: {a_task_id(task_type)} looks like {task_kind.id_example}")
     where = f"{where} ({task_id})"
     region = raw.get("region")
     if region is not None and not isinstance(region, str):
@@ -48,7 +42,5 @@ def parse_task(raw: dict[str, Any], where: str) -> Task:
     tags = raw.get("tags", {})
     if not isinstance(tags, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
         raise ScenarioError(f"{where}: tags must map strings to strings")
-    states = tuple(task_kind.raw_states)
-    terminal = frozenset(raw_state for raw_state, state in task_kind.raw_states.items() if state in TERMINAL_STATES)
-    timeline = _parse_timeline(raw.get("timeline"), states, terminal, 0, where, vmie=True)
+    timeline = parse_timeline(raw.get("timeline"), task_type, 0, where, vmie=True)
     return Task(task_type, task_id, timeline, region, raw)

@@ -31,6 +31,8 @@ class ConversionWatchStack(Stack):
             max_watch_time=Duration.days(settings.max_watch_days),
             log_retention=settings.log_retention,
             powertools_layer_arn=settings.powertools_layer_arn,
+            cancel_evidence_grace=Duration.seconds(settings.cancel_evidence_grace_seconds),
+            cancel_lookup=settings.cancel_lookup,
         )
         # Every conversion task gets a watch: CloudTrail-driven start + sweeper.
         self.autostart = WatchAutoStart(

@@ -125,6 +125,9 @@ class StackSettings:
     notification_emails: tuple[str, ...] = ()
     notification_topic_arn: str | None = None
     dashboard_name: str | None = None
+    # A cancelled end without evidence waits this long for its cancel call's CloudTrail record (0: not at all).
+    cancel_evidence_grace_seconds: int = c.DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS
+    cancel_lookup: bool = c.DEFAULT_CANCEL_LOOKUP  # look cancel calls up in CloudTrail's event history
 
     @classmethod
     def from_context(cls, node: Node) -> StackSettings:
@@ -159,4 +162,6 @@ CONTEXT_KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "notification_emails": ("notificationEmails", _emails),
     "notification_topic_arn": ("notificationTopicArn", _arn("sns", "an SNS topic ARN")),
     "dashboard_name": ("dashboardName", _name),
+    "cancel_evidence_grace_seconds": ("cancelEvidenceGraceSeconds", _integer(0, c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS)),
+    "cancel_lookup": ("cancelLookup", _boolean),
 }

@@ -17,6 +17,9 @@ from aws_cdk import aws_lambda as lambda_
 from conversion_watch.kinds import TASK_KINDS, TaskKind
 
 XRAY_ACTIONS = "X-Ray PutTraceSegments/PutTelemetryRecords"
+# CloudTrail's event history: the poll step's lookup of cancel calls (conversion_watch.cancel_evidence).
+# The Service Authorization Reference lists no resource type for LookupEvents.
+LOOKUP_EVENTS_ACTION = "cloudtrail:LookupEvents"
 
 
 def describe_actions(kinds: Iterable[TaskKind] | None = None) -> list[str]:
@@ -30,7 +33,24 @@ def list_actions(kinds: Iterable[TaskKind] | None = None) -> list[str]:
 def grant_task_reads(function: lambda_.Function, actions: list[str]) -> None:
     """Grant ``actions`` on ``*`` and acknowledge the one finding that makes, with its reason."""
     function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=["*"]))
-    acknowledge_wildcards(function, [*actions, XRAY_ACTIONS])
+    _granted(function).extend(actions)
+    acknowledge_wildcards(function, [*_granted(function), XRAY_ACTIONS])
+
+
+def grant_cancel_lookup(function: lambda_.Function) -> None:
+    """``cloudtrail:LookupEvents`` on ``*`` (no resource-level permission exists for it),
+    acknowledged with the task reads' wildcard and the same reason."""
+    function.add_to_role_policy(iam.PolicyStatement(actions=[LOOKUP_EVENTS_ACTION], resources=["*"]))
+    _granted(function).append(LOOKUP_EVENTS_ACTION)
+    acknowledge_wildcards(function, [*_granted(function), XRAY_ACTIONS])
+
+
+def _granted(function: lambda_.Function) -> list[str]:
+    """The wildcard actions granted to ``function`` so far: one acknowledgment names them all."""
+    key = "_conversion_watch_wildcard_actions"
+    if not hasattr(function, key):
+        setattr(function, key, [])
+    return getattr(function, key)  # type: ignore[no-any-return]
 
 
 def acknowledge_wildcards(function: lambda_.Function, actions: list[str]) -> None:

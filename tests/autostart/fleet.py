@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversion_watch.kinds import vmie
+
 LICENSE_PAGE_SIZE = 100  # what the sweeper asks for
 RUNNING_FILTER = [{"Name": "Status", "Values": ["IN_PROGRESS"]}]
 
@@ -53,8 +55,8 @@ def license_pages(tasks: list[dict[str, Any]], page_size: int) -> list[tuple[dic
 
 # The VM Import/Export kinds' list calls (registry order, after DescribeConversionTasks), with no tasks.
 EMPTY_VMIE_LISTINGS = [
-    ("describe_import_image_tasks", {"ImportImageTasks": []}, {"MaxResults": 500}),
-    ("describe_import_snapshot_tasks", {"ImportSnapshotTasks": []}, {"MaxResults": 500}),
-    ("describe_export_image_tasks", {"ExportImageTasks": []}, {"MaxResults": 500}),
+    ("describe_import_image_tasks", {"ImportImageTasks": []}, {"MaxResults": vmie.PAGE_SIZE}),
+    ("describe_import_snapshot_tasks", {"ImportSnapshotTasks": []}, {"MaxResults": vmie.PAGE_SIZE}),
+    ("describe_export_image_tasks", {"ExportImageTasks": []}, {"MaxResults": vmie.PAGE_SIZE}),
     ("describe_export_tasks", {"ExportTasks": []}, {}),
 ]

@@ -1,8 +1,10 @@
 """CloudTrail records as EventBridge delivers them ("AWS API Call via
 CloudTrail"), following the documented CloudTrail record structure: the
 record is the event's ``detail``; ``responseElements`` use each API's wire
-names (EC2 query API: ``conversionTask.conversionTaskId``; License Manager
-JSON API: ``LicenseConversionTaskId``)."""
+names (EC2 query API: ``conversionTask.conversionTaskId``), JSON-protocol
+services' in lower camel case (License Manager: ``licenseConversionTaskId``,
+as its user guide's example record writes its parameters). Other shapes:
+tests/autostart/test_record_shapes.py."""
 
 from __future__ import annotations
 
@@ -108,7 +110,7 @@ def license_conversion_event(task_id: str = LICENSE_TASK) -> dict[str, Any]:
     return _envelope(
         "aws.license-manager",
         _record(event_source="license-manager.amazonaws.com", event_name="CreateLicenseConversionTaskForResource",
-                request=request, response={"LicenseConversionTaskId": task_id}),
+                request=request, response={"licenseConversionTaskId": task_id}),
     )
 
 

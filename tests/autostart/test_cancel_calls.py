@@ -16,7 +16,8 @@ from moto.events.models import EventPattern
 from conversion_watch import aws_clients, cancel_marks
 from conversion_watch.cloudtrail import RejectedEvent, cancel_from_event
 from conversion_watch.handlers.start_from_cloudtrail import handler
-from localrun.autostart import ApiCall, run_autostart
+from localrun.autostart import ApiCall
+from localrun.engine import run_autostart
 from localrun.lambda_context import FakeLambdaContext
 from tests.autostart import samples
 from tests.autostart.conftest import executions
@@ -47,11 +48,16 @@ def test_the_rule_matches_successful_cancel_calls_and_still_every_start(pattern:
     assert pattern.matches_event(samples.license_conversion_event())
 
 
-def test_the_rule_skips_failed_cancels_and_cancels_that_name_no_task(pattern: EventPattern) -> None:
+def test_the_rule_skips_failed_cancels_and_the_starter_refuses_cancels_that_name_no_task(
+    pattern: EventPattern,
+) -> None:
     assert not pattern.matches_event(samples.failed_call(samples.cancel_conversion_event()))
+    # The rule reads no field of the record (where the id sits is not documented): the starter refuses it.
     nameless = copy.deepcopy(samples.cancel_conversion_event())
     nameless["detail"]["requestParameters"] = {}
-    assert not pattern.matches_event(nameless)
+    assert pattern.matches_event(nameless)
+    with pytest.raises(RejectedEvent, match="MissingTaskId"):
+        cancel_from_event(nameless)
 
 
 def test_the_starter_may_only_put_items_in_the_table(template: Any) -> None:

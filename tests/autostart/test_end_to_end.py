@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from conversion_watch.kinds import license_conversion
-from localrun.autostart import ApiCall, AutostartReport, Sweep, run_autostart
+from localrun.autostart import ApiCall, AutostartReport, Sweep
+from localrun.engine import run_autostart
 from tests.autostart import samples
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,10 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
+import conversion_watch
 from conversion_watch.kinds import kind
 from convwatch.cli import main
+from convwatch.deployment import is_known_region
 from convwatch.errors import EXIT_CODES
 
 LICENSE_TASK = "lct-0123456789abcdef0123456789abcdef"
@@ -60,7 +62,7 @@ def one_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["start", "ec2-conversion", LICENSE_TASK], f"'{LICENSE_TASK}' is not a ec2-conversion task id"),
+        (["start", "ec2-conversion", LICENSE_TASK], f"'{LICENSE_TASK}' is not an ec2-conversion task id"),
         (["start", "license-conversion", "lct-"], "'lct-' is not a license-conversion task id"),
         (["status", "i-0123456789abcdef0"], "'i-0123456789abcdef0' is not a task id of any kind"),
         (["list", "--state-machine-arn", "ConversionWatch-Watcher"],
@@ -83,8 +85,42 @@ def test_bad_arguments_with_json_are_one_json_object(capsys: Any) -> None:
     assert json.loads(err) == {
         "error": "InvalidArguments",
         "exitCode": 2,
-        "message": f"'{LICENSE_TASK}' is not a ec2-conversion task id (expected e.g. {example})",
+        "message": f"'{LICENSE_TASK}' is not an ec2-conversion task id (expected e.g. {example})",
     }
+
+
+@pytest.mark.usefixtures("no_aws_configuration")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["watch"], "argument COMMAND: invalid choice: 'watch'"),
+        (["start", "ec2-conversion"], "the following arguments are required: TASK_ID (see convwatch start --help)"),
+        (["start", "ec2-import", VOLUME_TASK], "argument TASK_TYPE: invalid choice: 'ec2-import'"),
+        (["list", "--regoin", "us-east-1"], "unrecognized arguments: --regoin us-east-1"),
+    ],
+    ids=["command", "missing", "choice", "unknown-option"],
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_argparse_errors_are_one_line_exit_2_and_json_with_json(capsys: Any, argv: list[str], message: str,
+                                                                as_json: bool) -> None:
+    code, out, err = run(capsys, *argv, *(["--json"] if as_json else []))
+
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1, err
+    if as_json:
+        document = json.loads(err)
+        assert (document["error"], document["exitCode"]) == ("InvalidArguments", 2)
+        assert message in document["message"]
+    else:
+        assert err.startswith("convwatch: ") and message in err, err
+
+
+def test_version_prints_the_distribution_version(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"convwatch {conversion_watch.__version__}\n"
 
 
 @pytest.mark.usefixtures("no_aws_configuration")
@@ -113,6 +149,33 @@ def test_a_refused_connection_is_a_network_error(monkeypatch: pytest.MonkeyPatch
         assert "EndpointConnectionError" in document["message"]
     else:
         assert err.startswith("convwatch: DescribeStacks ConversionWatch: cannot reach AWS (EndpointConnectionError)")
+
+
+@pytest.mark.usefixtures("one_attempt")
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_region_no_partition_has_is_an_argument_error(monkeypatch: pytest.MonkeyPatch, capsys: Any,
+                                                         as_json: bool) -> None:
+    """``us-est-1`` resolves nowhere: what fails is the name, not the network."""
+    url = "https://cloudformation.us-est-1.amazonaws.com/"
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", _fail_with(EndpointConnectionError(endpoint_url=url)))
+
+    code, out, err = run(capsys, "list", "--region", "us-est-1", *(["--json"] if as_json else []))
+
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    message = json.loads(err)["message"] if as_json else err.removeprefix("convwatch: ")
+    assert message.startswith("'us-est-1' is not an AWS region (none of botocore's partitions has it): "
+                              "DescribeStacks ConversionWatch: cannot reach AWS (EndpointConnectionError)"), message
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-south-2", "cn-north-1", "us-gov-west-1"])
+def test_known_regions_of_every_partition(region: str) -> None:
+    assert is_known_region(region)
+
+
+@pytest.mark.parametrize("region", ["us-est-1", "useast1", "", None])
+def test_unknown_regions(region: str | None) -> None:
+    assert not is_known_region(region)
 
 
 def _fail_with(error: Exception) -> Any:

@@ -89,6 +89,7 @@ def test_every_demo_end_says_why(demo_events: list[dict[str, Any]]) -> None:
         "import-snap-08b8bbff8bd50f46d": ("COMPLETED", "completed", "completed"),
         "export-ami-0f7900141ff1f3caa": ("COMPLETED", "completed", "completed"),
         "export-i-0d4c3b2a190817263": ("CANCELLED", "cancelled", "user-cancelled"),  # passed through 'cancelling'
+        "import-ami-0d3e10f00a1b2c3d4": ("COMPLETED", "completed", "completed"),  # the ImportedImage deployment's
     }
     assert all(e["detail"]["outcomeReason"] is None for e in demo_events if not e["detail"]["terminal"])
 
@@ -108,7 +109,7 @@ def _ids(events: list[dict[str, Any]], keep: Any) -> list[tuple[str, str]]:
 
 def test_sample_pattern_every_terminal_outcome(demo_events: list[dict[str, Any]]) -> None:
     matched = _matched("every-terminal-outcome", demo_events)
-    assert len(matched) == 9  # one end per demo task
+    assert len(matched) == 10  # one end per demo task
     assert matched == _ids(demo_events, lambda d: d["state"] in ("COMPLETED", "CANCELLED", "FAILED"))
 
 

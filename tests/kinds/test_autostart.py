@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversion_watch.cloudtrail import RejectedEvent, task_from_event
-from conversion_watch.kinds import cancel_calls, kind_of_task_id, vmie
-from localrun.autostart import ApiCall, Sweep, run_autostart
+from conversion_watch.cloudtrail import RejectedEvent, cancel_from_event, task_from_event
+from conversion_watch.kinds import vmie
+from localrun.autostart import ApiCall, Sweep
+from localrun.engine import run_autostart
 from tests.autostart import samples
 
 pytestmark = pytest.mark.slow
@@ -55,13 +56,8 @@ def test_a_refused_start_call_is_kept_away_from_the_starter() -> None:
     (samples.cancel_export_task_event(samples.EXPORT_INSTANCE_TASK), "ec2-export-instance"),
 ])
 def test_cancel_calls_name_the_task_and_its_kind(event, task_type) -> None:
-    detail = event["detail"]
-    call = cancel_calls()[detail["eventName"]]
-    value = detail[call.section]
-    for key in call.id_path:
-        value = value[key]
-    task_kind = kind_of_task_id(value)
-    assert task_kind is not None and task_kind.task_type == task_type
+    cancel = cancel_from_event(event)
+    assert cancel is not None and cancel.task_type == task_type
 
 
 def test_cancel_calls_start_no_watch() -> None:

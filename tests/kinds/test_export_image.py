@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conversion_watch.errors import InvalidInput, TaskNotFound, UnknownServiceState
-from conversion_watch.kinds import ec2_export_image
+from conversion_watch.errors import TaskNotFound, UnknownServiceState
+from conversion_watch.kinds import ec2_export_image, vmie
 from tests.kinds.samples import AMI, EXPORT_IMAGE_TASK, describe_answering, export_image, outcome
 
 KIND = ec2_export_image.KIND
@@ -53,13 +53,14 @@ def test_named_errors(ec2):
                              expected_params=PARAMS)
     with pytest.raises(TaskNotFound):
         KIND.describe(client, EXPORT_IMAGE_TASK)
-    with pytest.raises(InvalidInput):
+    # The id is well formed (the watcher describes no other): "malformed" can only mean no such task.
+    with pytest.raises(TaskNotFound):
         KIND.describe(client, EXPORT_IMAGE_TASK)
 
 
-def test_list_tasks_pages_at_the_models_maximum(ec2):
+def test_list_tasks_pages_at_the_watchers_page_size(ec2):
     client, stubber = ec2
     stubber.add_response("describe_export_image_tasks", {"ExportImageTasks": [export_image("active")]},
-                         {"MaxResults": 500})
+                         {"MaxResults": vmie.PAGE_SIZE})
 
     assert [KIND.raw_task_id(t) for t in KIND.list_tasks(client)] == [EXPORT_IMAGE_TASK]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conversion_watch.errors import TaskNotFound, Throttled, UnknownServiceState
-from conversion_watch.kinds import ec2_import_image
+from conversion_watch.kinds import ec2_import_image, vmie
 from tests.kinds.samples import AMI, FAILURE, IMAGE_TASK, SNAPSHOT, describe_answering, import_image, outcome
 
 KIND = ec2_import_image.KIND
@@ -81,8 +81,8 @@ def test_list_tasks_follows_next_token_with_the_page_size(ec2):
     client, stubber = ec2
     first, second = import_image("active", task_id="import-ami-0000000000000000a"), import_image("completed")
     stubber.add_response("describe_import_image_tasks", {"ImportImageTasks": [first], "NextToken": "page-2"},
-                         {"MaxResults": 500})
+                         {"MaxResults": vmie.PAGE_SIZE})
     stubber.add_response("describe_import_image_tasks", {"ImportImageTasks": [second]},
-                         {"MaxResults": 500, "NextToken": "page-2"})
+                         {"MaxResults": vmie.PAGE_SIZE, "NextToken": "page-2"})
 
     assert [KIND.raw_task_id(t) for t in KIND.list_tasks(client)] == ["import-ami-0000000000000000a", IMAGE_TASK]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conversion_watch.errors import TaskNotFound, UnknownServiceState
-from conversion_watch.kinds import ec2_import_snapshot
+from conversion_watch.kinds import ec2_import_snapshot, vmie
 from tests.kinds.samples import FAILURE, SNAPSHOT, SNAPSHOT_TASK, describe_answering, import_snapshot, outcome
 
 KIND = ec2_import_snapshot.KIND
@@ -70,8 +70,9 @@ def test_unknown_status_and_absent_task_are_named_errors(ec2):
 def test_list_tasks_is_paginated(ec2):
     client, stubber = ec2
     stubber.add_response("describe_import_snapshot_tasks",
-                         {"ImportSnapshotTasks": [import_snapshot("active")], "NextToken": "t"}, {"MaxResults": 500})
+                         {"ImportSnapshotTasks": [import_snapshot("active")], "NextToken": "t"},
+                         {"MaxResults": vmie.PAGE_SIZE})
     stubber.add_response("describe_import_snapshot_tasks", {"ImportSnapshotTasks": []},
-                         {"MaxResults": 500, "NextToken": "t"})
+                         {"MaxResults": vmie.PAGE_SIZE, "NextToken": "t"})
 
     assert [KIND.raw_state(t) for t in KIND.list_tasks(client)] == ["active"]

@@ -78,10 +78,12 @@ def test_every_new_operation_answers_with_its_raw_fields(install, ec2, clock):
         "cancelling", "vms/export-i-0123456789abcdef0.ova", "microsoft")
 
 
-def test_unknown_ids_answer_as_documented(install, ec2, clock):
+def test_unknown_ids_answer_as_documented_or_reported(install, ec2, clock):
     install([])
 
-    assert ec2.describe_import_image_tasks(ImportTaskIds=["import-ami-0123456789abcdef0"])["ImportImageTasks"] == []
+    with pytest.raises(ClientError) as unknown_import:  # reported (docs/task-kinds.md), not documented
+        ec2.describe_import_image_tasks(ImportTaskIds=["import-ami-0123456789abcdef0"])
+    assert unknown_import.value.response["Error"]["Code"] == "InvalidConversionTaskId.Malformed"
     with pytest.raises(ClientError) as missing:
         ec2.describe_export_tasks(ExportTaskIds=["export-i-0123456789abcdef0"])
     with pytest.raises(ClientError) as malformed:

@@ -43,7 +43,9 @@ def watcher_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """The environment the stack gives the functions (defaults of the construct);
     one SDK attempt so a simulated network failure does not back off for real. The shared
     snapshot is off: these tests pin one describe call per poll (tests/services/test_task_snapshots.py
-    covers the snapshot-first read)."""
+    covers the snapshot-first read). The grace for a cancel's CloudTrail record and the event-history
+    lookup are off: these tests pin the poll's other rules (tests/unit/test_cancel_evidence.py
+    covers both)."""
     monkeypatch.setenv("SNAPSHOT_MAX_AGE_SECONDS", "0")
     monkeypatch.setenv("MIN_POLL_SECONDS", "30")
     monkeypatch.setenv("MAX_POLL_SECONDS", "300")
@@ -52,6 +54,8 @@ def watcher_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("WATCH_TABLE_NAME", WATCH_TABLE)
+    monkeypatch.setenv("CANCEL_EVIDENCE_GRACE_SECONDS", "0")
+    monkeypatch.setenv("CANCEL_LOOKUP", "false")
 
 
 @pytest.fixture
@@ -82,7 +86,7 @@ hypothesis_settings.load_profile("conversion-watch")
 
 def expect_cancel_mark_read(get: Callable[[str], Stubber], task_id: str, *, present: bool = False) -> None:
     """Queue the poll step's read of the task's CANCEL mark (a ``cancelled`` end that no observed
-    ``cancelling`` explains): the mark is there (a cancel call was seen) or not."""
+    ``cancelling`` already explains): the mark is there (a cancel call was seen) or not."""
     key = {"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "CANCEL"}}
     get("dynamodb").add_response(
         "get_item",

@@ -42,11 +42,22 @@ def test_without_evidence_a_cancelled_end_stays_cancelled(message: str | None) -
     assert classify(evidence(status_message=message)) == Outcome("CANCELLED", "unknown")
 
 
-def test_a_seen_cancel_request_makes_it_a_user_cancel_even_with_an_error_message() -> None:
+def test_a_recorded_cancel_call_makes_it_a_user_cancel_even_with_an_error_message_or_expiry() -> None:
+    assert classify(evidence(cancel_call_recorded=True)) == Outcome("CANCELLED", "user-cancelled")
+    assert classify(evidence(cancel_call_recorded=True, status_message="ClientError: x",
+                             expires_at=NOW - timedelta(hours=1))) == Outcome("CANCELLED", "user-cancelled")
+
+
+def test_a_seen_cancelling_state_makes_it_a_user_cancel_only_without_other_evidence() -> None:
     assert classify(evidence(cancel_requested=True)) == Outcome("CANCELLED", "user-cancelled")
-    assert classify(evidence(cancel_requested=True, status_message="ClientError: x")) == Outcome(
-        "CANCELLED", "user-cancelled"
-    )
+    assert classify(evidence(cancel_requested=True, status_message="ClientError: x")) == Outcome("FAILED", "error")
+
+
+def test_an_expiry_beats_cancelling() -> None:
+    """AWS cancels an expired conversion task itself ("If the upload isn't complete before the
+    expiration time, we automatically cancel the task"): ``cancelling`` then proves no user cancel."""
+    expired = evidence(cancel_requested=True, expires_at=NOW - timedelta(seconds=1))
+    assert classify(expired) == Outcome("FAILED", "expired")
 
 
 def test_a_passed_expiration_time_makes_it_expired_but_not_before() -> None:

@@ -52,7 +52,8 @@ def test_ec2_empty_list_is_task_not_found(stubbed, lambda_context, fake_clock):
     [
         (EC2, "InvalidConversionTaskId", 400, "TaskNotFound"),
         (EC2, "InvalidConversionTaskId.NotFound", 400, "TaskNotFound"),
-        (EC2, "InvalidConversionTaskId.Malformed", 400, "InvalidInput"),
+        # The watcher describes only well-formed ids: "malformed" can only mean no such task (docs/task-kinds.md).
+        (EC2, "InvalidConversionTaskId.Malformed", 400, "TaskNotFound"),
         (LICENSE, "InvalidParameterValueException", 400, "TaskNotFound"),
         (EC2, "UnauthorizedOperation", 403, "AccessDenied"),
         (EC2, "AuthFailure", 401, "AccessDenied"),

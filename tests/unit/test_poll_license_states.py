@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conversion_watch import contract as c
 from conversion_watch.models import StateChangeDetail
 from tests.unit.samples import LICENSE_TASK, license_params, license_response
 from tests.unit.steps import poll, start
@@ -21,7 +22,7 @@ def test_license_status_is_normalized(stubbed, lambda_context, raw, normalized, 
 
     status = poll(watch, lambda_context)["status"]
 
-    assert status["outcome"] == "OBSERVED"
+    assert status["outcome"] == c.OUTCOME_OBSERVED
     assert (status["state"], status["terminal"], status["changed"]) == (normalized, terminal, True)
     detail = StateChangeDetail.model_validate(status["detail"])
     assert (detail.state, detail.serviceState, detail.terminal) == (normalized, raw, terminal)
@@ -48,5 +49,5 @@ def test_unknown_license_status_ends_the_watch_with_a_named_error(stubbed, lambd
 
     status = poll(watch, lambda_context)["status"]
 
-    assert (status["outcome"], status["errorCode"]) == ("ERROR", "UnknownServiceState")
+    assert (status["outcome"], status["errorCode"]) == (c.OUTCOME_ERROR, "UnknownServiceState")
     assert "'ROLLING_BACK'" in status["message"]

@@ -64,7 +64,8 @@ def test_a_cancel_seen_in_cloudtrail_makes_the_end_a_user_cancel(stubbed, lambda
 
 
 def test_an_observed_cancelling_state_is_remembered_across_a_hand_over(stubbed, lambda_context, monkeypatch):
-    """No table read at the end (no get_item queued: the Stubber would refuse it)."""
+    """No table read at the end (no get_item queued: the Stubber would refuse it): the remembered
+    ``cancelling``, with no expiry or error, already makes it a user cancel."""
     monkeypatch.setenv("POLLS_PER_EXECUTION", "2")
     watch = start("ec2-conversion", EC2_INSTANCE_TASK, lambda_context)
     _ec2(stubbed, ec2_instance_task("active"), ec2_instance_task("cancelling"))
@@ -76,7 +77,7 @@ def test_an_observed_cancelling_state_is_remembered_across_a_hand_over(stubbed, 
     hand_over = {"taskType": "ec2-conversion", "taskId": EC2_INSTANCE_TASK, "continuation": continuation,
                  "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": "arn:aws:states:us-east-1:123456789012:execution:sm:x"}
     resumed = validate(hand_over, lambda_context)["watch"]
-    _ec2(stubbed, ec2_instance_task("cancelled", message=CLIENT_ERROR))
+    _ec2(stubbed, ec2_instance_task("cancelled"))
 
     assert _end(poll(resumed, lambda_context)["status"]) == ("CANCELLED", "user-cancelled", True)
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import BaseModel, event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import aws_clients, cancel_marks, clock, watch, watch_table
+from conversion_watch import aws_clients, cancel_evidence, clock, watch, watch_table
 from conversion_watch import contract as c
 from conversion_watch.describe import describe_task
 from conversion_watch.models import Watch
@@ -31,9 +31,10 @@ def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     metrics.add_dimension(name=c.TASK_TYPE_DIMENSION, value=current.taskType)
     metrics.add_metric(name=c.METRIC_POLLS, unit=MetricUnit.Count, value=1)
     settings = Settings.from_env()
+    now = clock.utc_now()
     result = watch.poll(
-        current, settings=settings, describe=partial(traced_describe, settings=settings), now=clock.utc_now(),
-        cancel_marked=cancel_marked,
+        current, settings=settings, describe=partial(traced_describe, settings=settings), now=now,
+        cancel_marked=partial(cancel_recorded, watch_started_at=current.watchStartedAt, now=now, settings=settings),
     )
     status = result["status"]
     if status["outcome"] == c.OUTCOME_ERROR:
@@ -49,8 +50,13 @@ def handler(event: PollEvent, context: LambdaContext) -> dict[str, Any]:
     return result
 
 
-def cancel_marked(task_id: str) -> bool:
-    return cancel_marks.cancel_marked(aws_clients.client("dynamodb"), watch_table.table_name(), task_id)
+def cancel_recorded(task_id: str, *, watch_started_at: Any, now: Any, settings: Settings) -> bool:
+    """CloudTrail's evidence of a cancel call: the rule's mark, then event history (when on)."""
+    return cancel_evidence.cancel_recorded(
+        task_id, watch_started_at=watch_started_at, now=now, dynamodb=aws_clients.client("dynamodb"),
+        table=watch_table.table_name(),
+        cloudtrail_client=aws_clients.client("cloudtrail") if settings.cancel_lookup else None,
+    )
 
 
 @tracer.capture_method(capture_response=False)

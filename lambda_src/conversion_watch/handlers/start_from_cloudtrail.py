@@ -1,8 +1,10 @@
-"""EventBridge rule target: an ImportInstance / ImportVolume /
-CreateLicenseConversionTaskForResource call recorded by CloudTrail starts the
-task's watch (idempotently: the same call seen twice starts one watch); a cancel
-call (CancelConversionTask, ...) leaves a CANCEL mark in the watch table, read
-by the poll step when the task ends (``conversion_watch.outcome``)."""
+"""EventBridge rule target: a call recorded by CloudTrail that starts a task of any
+kind (every kind's ``start_calls`` in ``conversion_watch.kinds``: ImportInstance,
+ImportImage, CreateLicenseConversionTaskForResource, ...) starts the task's watch
+(idempotently: the same call seen twice starts one watch); a cancel call (every
+kind's ``cancel_calls``: CancelConversionTask, CancelImportTask, ...) leaves a
+CANCEL mark in the watch table, read by the poll step when the task ends
+(``conversion_watch.outcome``)."""
 
 from typing import Any
 

@@ -11,9 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from conversion_watch.contract import TERMINAL_STATES
+from conversion_watch.errors import TaskNotFound, UnknownServiceState
+from conversion_watch.facts import Progress, TaskFacts
+from conversion_watch.service_errors import MALFORMED_CODES, NOT_FOUND_CODES, error_code, translate
+from conversion_watch.snapshot import TaskSnapshot
+
+# Every code a describe may answer for a task that does not exist (any more): the documented
+# not-found codes and the "malformed" ones -- the watcher only ever describes ids of its kind's
+# pattern, and EC2 has been seen answering a well-formed import-ami- id of a task gone after its
+# retention with InvalidConversionTaskId.Malformed (docs/task-kinds.md, "Unknown ids").
+MISSING_TASK_CODES = NOT_FOUND_CODES | MALFORMED_CODES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +40,28 @@ class ApiCall:
     event_name: str  # e.g. "ImportImage"
     id_path: tuple[str, ...]
     section: str = "responseElements"
+
+
+def describe_error(error: Exception, *, operation: str, task_id: str, id_pattern: re.Pattern[str]) -> Exception:
+    """``translate``, except that for a well-formed ``task_id`` every code of ``MISSING_TASK_CODES``
+    is ``TaskNotFound``, so the watcher's not-found grace and its final error apply whichever the
+    service chose. A malformed id keeps its own answer (``InvalidInput``)."""
+    code = error_code(error)
+    if code in MISSING_TASK_CODES and id_pattern.fullmatch(task_id):
+        message = getattr(error, "response", {}).get("Error", {}).get("Message", "") or code
+        return TaskNotFound(f"no task {task_id!r} ({operation.split(':')[-1]} answered {code}: {message})")
+    return translate(error, operation=operation, task_id=task_id)
+
+
+def observed(raw_state: Any, states: Mapping[str, str], *, what: str, status_message: Any, facts: TaskFacts,
+             progress: Progress | None = None, expires_at: datetime | None = None) -> TaskSnapshot:
+    """The one check every kind makes (a raw state it does not know is ``UnknownServiceState``,
+    never guessed; ``what`` names the service and field, e.g. "EC2 reported state") and the
+    snapshot it then builds (an empty ``StatusMessage`` is none)."""
+    if not isinstance(raw_state, str) or raw_state not in states:
+        raise UnknownServiceState(f"{what} {raw_state!r}, which this watcher does not know")
+    return TaskSnapshot(state=states[raw_state], service_state=raw_state, status_message=status_message or None,
+                        facts=facts, progress=progress, expires_at=expires_at)
 
 
 def dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:

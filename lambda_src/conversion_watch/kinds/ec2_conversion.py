@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from conversion_watch.errors import TaskNotFound, UnknownServiceState
+from conversion_watch.errors import TaskNotFound
 from conversion_watch.facts import Progress, TaskFacts, VolumeFacts
 from conversion_watch.kinds import vmie
-from conversion_watch.kinds.base import ApiCall, TaskKind
-from conversion_watch.service_errors import translate
+from conversion_watch.kinds.base import ApiCall, TaskKind, describe_error, observed
 from conversion_watch.snapshot import TaskSnapshot
 
 STATES = {
@@ -30,7 +29,7 @@ def describe(client: Any, task_id: str) -> TaskSnapshot:
     try:
         response = client.describe_conversion_tasks(ConversionTaskIds=[task_id])
     except Exception as error:
-        raise translate(error, operation=OPERATION, task_id=task_id) from error
+        raise describe_error(error, operation=OPERATION, task_id=task_id, id_pattern=TASK_ID) from error
     tasks = [t for t in response.get("ConversionTasks", []) if t.get("ConversionTaskId") == task_id]
     if not tasks:
         raise TaskNotFound(f"no conversion task {task_id!r} (DescribeConversionTasks returned none)")
@@ -38,9 +37,6 @@ def describe(client: Any, task_id: str) -> TaskSnapshot:
 
 
 def snapshot(task: dict[str, Any]) -> TaskSnapshot:
-    raw_state = task.get("State", "")
-    if raw_state not in STATES:
-        raise UnknownServiceState(f"EC2 reported state {raw_state!r}, which this watcher does not know")
     volumes = _volumes(task)
     facts = TaskFacts(
         conversionType="ImportInstance" if "ImportInstance" in task else "ImportVolume",
@@ -51,14 +47,8 @@ def snapshot(task: dict[str, Any]) -> TaskSnapshot:
         volumes=volumes,
         expirationTime=task.get("ExpirationTime"),
     )
-    return TaskSnapshot(
-        state=STATES[raw_state],
-        service_state=raw_state,
-        status_message=task.get("StatusMessage") or None,
-        facts=facts,
-        progress=progress(volumes),
-        expires_at=_parse_time(task.get("ExpirationTime")),
-    )
+    return observed(task.get("State", ""), STATES, what="EC2 reported state", status_message=task.get("StatusMessage"),
+                    facts=facts, progress=progress(volumes), expires_at=_parse_time(task.get("ExpirationTime")))
 
 
 def _volumes(task: dict[str, Any]) -> list[VolumeFacts]:

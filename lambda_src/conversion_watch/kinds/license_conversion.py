@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from conversion_watch.errors import UnknownServiceState
 from conversion_watch.facts import TaskFacts
-from conversion_watch.kinds.base import ApiCall, TaskKind
+from conversion_watch.kinds.base import ApiCall, TaskKind, describe_error, observed
 from conversion_watch.service_errors import translate
 from conversion_watch.snapshot import TaskSnapshot
 
@@ -25,14 +24,11 @@ def describe(client: Any, task_id: str) -> TaskSnapshot:
     try:
         response = client.get_license_conversion_task(LicenseConversionTaskId=task_id)
     except Exception as error:
-        raise translate(error, operation=OPERATION, task_id=task_id) from error
+        raise describe_error(error, operation=OPERATION, task_id=task_id, id_pattern=TASK_ID) from error
     return snapshot(response)
 
 
 def snapshot(task: dict[str, Any]) -> TaskSnapshot:
-    raw_state = task.get("Status", "")
-    if raw_state not in STATES:
-        raise UnknownServiceState(f"License Manager reported status {raw_state!r}, which this watcher does not know")
     facts = TaskFacts(
         conversionType="LicenseConversion",
         resourceArn=task.get("ResourceArn"),
@@ -42,12 +38,8 @@ def snapshot(task: dict[str, Any]) -> TaskSnapshot:
         endTime=task.get("EndTime"),
         licenseConversionTime=task.get("LicenseConversionTime"),
     )
-    return TaskSnapshot(
-        state=STATES[raw_state],
-        service_state=raw_state,
-        status_message=task.get("StatusMessage") or None,
-        facts=facts,
-    )
+    return observed(task.get("Status", ""), STATES, what="License Manager reported status",
+                    status_message=task.get("StatusMessage"), facts=facts)
 
 
 def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
@@ -78,7 +70,9 @@ KIND = TaskKind(
     raw_states=STATES,
     start_calls=(
         ApiCall(event_source="license-manager.amazonaws.com", event_name="CreateLicenseConversionTaskForResource",
-                id_path=("LicenseConversionTaskId",)),
+                # CloudTrail writes JSON-protocol parameters in lower camel case (License Manager's
+                # user guide shows "licenseConversionTaskId"); the id is also found wherever it sits.
+                id_path=("licenseConversionTaskId",)),
     ),
     describe=describe,
     list_tasks=list_tasks,

@@ -13,18 +13,19 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from conversion_watch.errors import TaskNotFound, UnknownServiceState
+from conversion_watch.errors import TaskNotFound
 from conversion_watch.facts import Progress, TaskFacts
-from conversion_watch.kinds.base import ApiCall, TaskKind, dig
+from conversion_watch.kinds.base import ApiCall, TaskKind, describe_error, dig, observed
 from conversion_watch.service_errors import translate
 from conversion_watch.snapshot import TaskSnapshot
 
 EC2_SOURCE = "ec2.amazonaws.com"
 # EC2 ids: a prefix, then 8 (older) to 17 (current) lowercase alphanumerics.
 ID_BODY = r"[0-9a-z]{8,17}"
-# The page size of a list call: DescribeExportImageTasks accepts 1..500; the import
-# describes' MaxResults has no documented bound, so they use the same size.
-PAGE_SIZE = 500
+# The page size of a list call. DescribeExportImageTasks documents 1..500; the import describes
+# document no bound (botocore's model, EC2's reference), so the size is one inside the bounds most
+# EC2 describes document (5..1000, 1..1000, 5..500, 1..100, 5..100, ...): inferred, not documented.
+PAGE_SIZE = 100
 
 
 def task_id_pattern(prefix: str) -> re.Pattern[str]:
@@ -38,19 +39,22 @@ def start_call(event_name: str, *id_path: str) -> ApiCall:
 
 # CancelImportTask cancels import image and import snapshot tasks; CancelExportTask both
 # export kinds ("the ID returned by the CreateInstanceExportTask and ExportImage operations").
+# CancelImportTask's ImportTaskId member has no wire name of its own in EC2's model, so the
+# query API (and so, inferred, CloudTrail) uses the member name; the id is found wherever it sits.
 CANCEL_IMPORT = ApiCall(event_source=EC2_SOURCE, event_name="CancelImportTask",
-                        id_path=("importTaskId",), section="requestParameters")
+                        id_path=("ImportTaskId",), section="requestParameters")
 CANCEL_EXPORT = ApiCall(event_source=EC2_SOURCE, event_name="CancelExportTask",
                         id_path=("exportTaskId",), section="requestParameters")
 
 
 def describe_one(client: Any, *, method: str, ids_param: str, result_key: str, id_key: str,
-                 task_id: str, operation: str) -> dict[str, Any]:
-    """The raw task ``task_id`` from a describe call limited to it; ``TaskNotFound`` when absent."""
+                 task_id: str, operation: str, id_pattern: re.Pattern[str]) -> dict[str, Any]:
+    """The raw task ``task_id`` from a describe call limited to it; ``TaskNotFound`` when absent,
+    whichever way the API says so (``describe_error``)."""
     try:
         response = getattr(client, method)(**{ids_param: [task_id]})
     except Exception as error:
-        raise translate(error, operation=operation, task_id=task_id) from error
+        raise describe_error(error, operation=operation, task_id=task_id, id_pattern=id_pattern) from error
     found = [t for t in response.get(result_key, []) if t.get(id_key) == task_id]
     if not found:
         raise TaskNotFound(f"no task {task_id!r} ({operation.split(':')[-1]} returned none)")
@@ -76,12 +80,6 @@ def paginate(client: Any, *, method: str, result_key: str, operation: str) -> It
         raise translate(error, operation=operation, task_id="*") from error
 
 
-def known_state(raw_state: str | None, states: Mapping[str, str], what: str) -> str:
-    if raw_state not in states:
-        raise UnknownServiceState(f"EC2 reported {what} {raw_state!r}, which this watcher does not know")
-    return raw_state  # type: ignore[return-value]
-
-
 def percent(raw: Any) -> Progress | None:
     """``Progress`` is a percent string ("35"); anything else is left out, not guessed."""
     try:
@@ -93,9 +91,11 @@ def percent(raw: Any) -> Progress | None:
 
 
 def fields(section: Mapping[str, Any] | None, *names: str) -> dict[str, Any]:
-    """The EC2 fields ``names`` of ``section``, keyed by their ``TaskFacts`` (lowerCamel) names."""
+    """The EC2 fields ``names`` of ``section``, keyed by their ``TaskFacts`` (lowerCamel) names. An
+    empty string is no value: a snapshot import in progress reports ``SnapshotId: ""``
+    (aws/aws-cli#9118), and no event may carry an empty id."""
     section = section or {}
-    return {name[0].lower() + name[1:]: section.get(name) for name in names}
+    return {name[0].lower() + name[1:]: section.get(name) if section.get(name) != "" else None for name in names}
 
 
 def _snake(api: str) -> str:
@@ -128,16 +128,16 @@ def vmie_kind(*, task_type: str, label: str, id_prefix: str, api: str, states: M
     state_name = f"{_words(result_key)} {state_key.lower()}"
 
     def snapshot(task: dict[str, Any]) -> TaskSnapshot:
-        raw_state = known_state(dig(task, state_field), states, state_name)
         section = (dig(task, detail) if detail else task) or {}
-        return TaskSnapshot(state=states[raw_state], service_state=raw_state,
-                            status_message=section.get("StatusMessage") or None,
-                            facts=TaskFacts(conversionType=start.event_name, **facts(task)),  # type: ignore[arg-type]
-                            progress=percent(section.get("Progress")))
+        return observed(dig(task, state_field), states, what=f"EC2 reported {state_name}",
+                        status_message=section.get("StatusMessage"),
+                        facts=TaskFacts(conversionType=start.event_name, **facts(task)),  # type: ignore[arg-type]
+                        progress=percent(section.get("Progress")))
 
     def describe(client: Any, task_id: str) -> TaskSnapshot:
         return snapshot(describe_one(client, method=method, ids_param=f"{id_key}s", result_key=result_key,
-                                     id_key=id_key, task_id=task_id, operation=operation))
+                                     id_key=id_key, task_id=task_id, operation=operation,
+                                     id_pattern=task_id_pattern(id_prefix)))
 
     def list_tasks(client: Any) -> Iterator[dict[str, Any]]:
         read = paginate if paginated else read_all

@@ -22,6 +22,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from conversion_watch import contract as c
+from conversion_watch_cdk.task_permissions import grant_cancel_lookup
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
 from conversion_watch_cdk.watcher.table import SNAPSHOT_PREFIX, TASK_PREFIX, allow_writer, grant_items, watch_table
@@ -66,6 +67,12 @@ class ConversionWatcher(Construct):
         writes) to every principal but the watcher's own roles, so nothing else can
         write a registry item the watcher would act on. Turn it off to manage the
         table's resource policy yourself. Default: True.
+    :param cancel_evidence_grace: how long a task that ended cancelled, with no evidence of
+        why, waits for its cancel call's CloudTrail record before its end is published with
+        ``outcomeReason: unknown`` (the end's event comes that much later). ``Duration.seconds(0)``
+        publishes at once. Default: 15 minutes (at most 1 hour); see docs/task-kinds.md.
+    :param cancel_lookup: look cancel calls up in CloudTrail's event history (``LookupEvents``,
+        no trail needed; about one call a minute per such end, during the grace). Default: True.
     """
 
     def __init__(
@@ -84,8 +91,14 @@ class ConversionWatcher(Construct):
         powertools_layer_arn: str | None = None,
         restrict_event_source: bool = True,
         restrict_table_writes: bool = True,
+        cancel_evidence_grace: Duration | None = None,
+        cancel_lookup: bool = c.DEFAULT_CANCEL_LOOKUP,
     ) -> None:
         super().__init__(scope, construct_id)
+        grace = cancel_evidence_grace or Duration.seconds(c.DEFAULT_CANCEL_EVIDENCE_GRACE_SECONDS)
+        if not 0 <= grace.to_seconds() <= c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS:
+            raise ValueError(f"cancel_evidence_grace must be between 0 and {c.MAX_CANCEL_EVIDENCE_GRACE_SECONDS} "
+                             "seconds")
         min_poll_interval = min_poll_interval or Duration.seconds(c.DEFAULT_MIN_POLL_SECONDS)
         max_poll_interval = max_poll_interval or Duration.seconds(c.DEFAULT_MAX_POLL_SECONDS)
         max_watch_time = max_watch_time or Duration.days(c.DEFAULT_MAX_WATCH_DAYS)
@@ -113,6 +126,8 @@ class ConversionWatcher(Construct):
                 c.ENV_POLLS_PER_EXECUTION: str(polls_per_execution),
                 c.ENV_SNAPSHOT_MAX_AGE_SECONDS: str(int(snapshot_max_age.to_seconds())),
                 c.ENV_WATCH_TABLE_NAME: self.table.table_name,
+                c.ENV_CANCEL_EVIDENCE_GRACE_SECONDS: str(int(grace.to_seconds())),
+                c.ENV_CANCEL_LOOKUP: str(cancel_lookup).lower(),
             },
             log_retention=log_retention,
             powertools_layer_arn=powertools_layer_arn,
@@ -124,6 +139,8 @@ class ConversionWatcher(Construct):
         grant_items(self.table, self.functions.poll,
                     ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], families=[SNAPSHOT_PREFIX])
         grant_items(self.table, self.functions.poll, ["dynamodb:GetItem"], families=[TASK_PREFIX])
+        if cancel_lookup:
+            grant_cancel_lookup(self.functions.poll)
         # The validate step claims the task's watch in the registry (conditional writes).
         grant_items(self.table, self.functions.validate,
                     ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], families=[TASK_PREFIX])

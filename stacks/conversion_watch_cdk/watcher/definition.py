@@ -21,7 +21,6 @@ from constructs import Construct
 
 from conversion_watch import contract as c
 from conversion_watch.contract import ACTIVE_STATES
-from conversion_watch.kinds import TASK_KINDS
 from conversion_watch.watch_table import TASK_PREFIX
 from conversion_watch_cdk.watcher.failures import names_a_task, record_validation_failure, record_watch_failure
 from conversion_watch_cdk.watcher.retries import (
@@ -34,11 +33,9 @@ from conversion_watch_cdk.watcher.retries import (
     PUBLISH_RETRY,
     RetryPolicy,
 )
+from conversion_watch_cdk.watcher.step_comments import poll_comment
 
 __all__ = ["RetryPolicy", "WatchDefinition", "build_definition"]
-
-# The describe APIs the poll step calls, as the kind registry names them (the deployed comment says so).
-DESCRIBE_APIS = ", ".join(sorted({task_kind.describe_action.split(":", 1)[1] for task_kind in TASK_KINDS.values()}))
 
 IS_ACTIVE = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_STATE, s) for s in ACTIVE_STATES])
 HAND_OVER_DUE = sfn.Condition.and_(IS_ACTIVE, sfn.Condition.boolean_equals(c.STATUS_HAND_OVER, True))
@@ -123,7 +120,7 @@ class WatchDefinition:
             payload=sfn.TaskInput.from_object({"watch.$": "$.watch"}),
             result_selector={"watch.$": "$.Payload.watch", "status.$": "$.Payload.status"},
             retry_on_service_exceptions=False,
-            comment=f"Calls the task kind's describe API ({DESCRIBE_APIS}) and normalizes the state.",
+            comment=poll_comment(),
         )
         # Throttling gets twice the attempts: License Manager's RateLimitExceededException is not one of
         # the codes botocore retries itself: at a sustained 20 % throttle rate, 7 straight failures (the

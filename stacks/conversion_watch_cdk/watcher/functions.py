@@ -54,7 +54,8 @@ class WatcherFunctions(Construct):
         self.poll = step(
             "PollFunction",
             handler="conversion_watch.handlers.poll_task.handler",
-            description="Conversion Watch: describes a conversion task once and normalizes its state",
+            description="Conversion Watch: reads one task's state (shared snapshot, else its kind's describe "
+                        "call) and normalizes it",
         )
         # The per-task reads and the paginated list of every kind in the registry (the shared
         # snapshot's refresh, conversion_watch.task_snapshots); no resource-level permissions: "*".
