@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 
 from localrun.lambdas import HandlerRouter
+from localrun.moto_patches import targets
 from localrun.moto_patches.timewarp import current_execution_arn
 from localrun.services.faults import FaultPlan, within
 
@@ -40,8 +41,7 @@ def install(plan: FaultPlan, seconds: Callable[[], float], counts: Counter[str])
 @contextlib.contextmanager
 def _table_outages(windows: tuple[tuple[float, float], ...], seconds: Callable[[], float],
                    counts: Counter[str]) -> Iterator[None]:
-    from moto.dynamodb.responses import DynamoHandler
-
+    DynamoHandler = targets.dynamodb_handler()  # noqa: N806 (a class)
     original = DynamoHandler.call_action
 
     def call_action(self: Any) -> Any:

@@ -41,3 +41,11 @@ def events_backend() -> Any:
     from moto.events.models import EventsBackend
 
     return EventsBackend
+
+
+def dynamodb_handler() -> Any:
+    """``DynamoHandler.call_action``: every DynamoDB request, the SDK's and the state machine's
+    DynamoDB steps' alike (where localrun.injected_faults answers a table outage)."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    return DynamoHandler
