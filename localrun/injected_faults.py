@@ -41,7 +41,7 @@ def install(plan: FaultPlan, seconds: Callable[[], float], counts: Counter[str])
 @contextlib.contextmanager
 def _table_outages(windows: tuple[tuple[float, float], ...], seconds: Callable[[], float],
                    counts: Counter[str]) -> Iterator[None]:
-    DynamoHandler = targets.dynamodb_handler()  # noqa: N806 (a class)
+    DynamoHandler = targets.dynamodb_handler()
     original = DynamoHandler.call_action
 
     def call_action(self: Any) -> Any:
