@@ -307,3 +307,20 @@ def test_4_a_registry_item_naming_another_task_is_reported_once_never_published(
     assert [(d["sequence"], d.get("state") or d["errorCode"]) for d in planted] == [
         (1, "RegistryItemInvalid"), (2, "IN_PROGRESS"), (3, "COMPLETED")]
     assert "FORGED" not in json.dumps(report.events)
+
+
+def test_7_a_dead_watch_is_resumed_within_a_minute_not_a_sweep_later() -> None:
+    """The poll crashes once as the task completes; the only sweep is two hours later. The rule on
+    the state machine's own FAILED execution resumes the watch within a minute of its death."""
+    report = run_scenario(
+        {
+            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "watches": [_watch(VOLUME)],
+            "sweeps": [{"at": 7200}],
+            "faults": {"lambdaCrashes": [{"from": 1800, "to": 1801}]},
+        },
+        function_env_overrides=FIXED_5_MIN,
+    )
+    details = _chain(report, VOLUME, "COMPLETED")
+    assert [d.get("state") or d["errorCode"] for d in details] == ["IN_PROGRESS", "RetriesExhausted", "COMPLETED"]
+    assert _event_seconds(report, VOLUME, "COMPLETED") <= 1800 + 60
