@@ -62,6 +62,7 @@ from localrun.cloudformation_protocol import (
 from localrun.deployments import Deployment
 from localrun.lambda_context import FakeLambdaContext
 from localrun.lambdas import load_handler
+from localrun.moto_patches import targets
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -150,8 +151,7 @@ class DeploymentPlayer:
         thread = threading.Thread(target=server.serve_forever, daemon=True, name="cloudformation-double")
         thread.start()
         self._server = server
-        from moto.events.models import Rule
-
+        Rule = targets.events_rule()
         original = Rule.send_to_targets
         player = self
 
@@ -167,8 +167,7 @@ class DeploymentPlayer:
                     player._invoke_target(target, event)
             return None
 
-        from moto.events.models import EventsBackend
-
+        EventsBackend = targets.events_backend()
         delivering = EventsBackend.put_events
 
         def put_events(backend: Any, entries: list[dict[str, Any]]) -> Any:

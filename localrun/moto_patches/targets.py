@@ -49,3 +49,11 @@ def dynamodb_handler() -> Any:
     from moto.dynamodb.responses import DynamoHandler
 
     return DynamoHandler
+
+
+def events_rule() -> Any:
+    """``Rule.send_to_targets``: where a rule hands a matched event to its targets (the CloudFormation
+    double routes Lambda targets to the real signaller, localrun.cloudformation)."""
+    from moto.events.models import Rule
+
+    return Rule
