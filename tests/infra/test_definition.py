@@ -101,7 +101,9 @@ def test_hand_over_starts_the_next_execution_of_this_state_machine(definition, c
     assert hand_over["Resource"] == "arn:aws:states:::states:startExecution"
     assert hand_over["Parameters"]["StateMachineArn.$"] == "$$.StateMachine.Id"
     assert hand_over["Parameters"]["Name.$"] == "$.status.nextExecutionName"
-    assert hand_over["Parameters"]["Input"]["continuation.$"] == "$.status.continuation"
+    # The input names the task; the watch it carries on is the registry's ("Record Successor").
+    assert set(hand_over["Parameters"]["Input"]) == {"taskType.$", "taskId.$",
+                                                     "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$"}
     assert definition["States"][hand_over["Next"]]["Type"] == "Succeed"
 
 

@@ -220,7 +220,8 @@ class WatchDefinition:
             c.STEP_HAND_OVER,
             state_json={
                 "Type": "Task",
-                "Comment": "Continue as new: a fresh execution carries the watch before the history limit.",
+                "Comment": "Continue as new: a fresh execution carries the watch (from the registry) before the "
+                           "history limit; its input names only the task.",
                 "Resource": f"arn:{Stack.of(self.scope).partition}:states:::states:startExecution",
                 "Parameters": {
                     "StateMachineArn.$": "$$.StateMachine.Id",
@@ -228,7 +229,6 @@ class WatchDefinition:
                     "Input": {
                         "taskType.$": "$.watch.taskType",
                         "taskId.$": "$.watch.taskId",
-                        "continuation.$": c.STATUS_CONTINUATION,
                         "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
                     },
                 },
