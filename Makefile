@@ -8,7 +8,7 @@ export CDK_DISABLE_VERSION_CHECK := true
 # cdk.json runs `python3 app.py`: the project's venv comes first on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup synth demo test lint typecheck bench diagrams clean
+.PHONY: setup synth demo test test-fast lint typecheck bench diagrams clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,6 +36,15 @@ typecheck: setup
 
 test: lint typecheck synth
 	$(PY) -m pytest -n auto --dist loadfile --durations=15
+
+# The inner loop: ruff, then every test but the slow ones (soaks, year-long watches, the fleet),
+# synthesizing only when the app's sources changed since the last template.
+SYNTH_INPUTS := app.py cdk.json $(shell find stacks lambda_src -name '*.py' 2>/dev/null)
+cdk.out/ConversionWatch.template.json: $(SYNTH_INPUTS) | setup
+	npx cdk synth --quiet
+
+test-fast: lint cdk.out/ConversionWatch.template.json
+	$(PY) -m pytest -n auto --dist loadfile -m "not slow" --durations=10
 
 bench: synth
 	$(PY) -m bench

@@ -19,9 +19,20 @@ os.environ.update(
 )
 
 
+from collections.abc import Iterator
+
 import pytest
 
 from localrun.lambda_context import FakeLambdaContext
+from localrun.moto_patches.engine import one_model_loader
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_model_loader() -> Iterator[None]:
+    """Every boto3 client of the session reads botocore's service models from one loader's cache,
+    instead of parsing them again for each new session (``aws_clients.reset()``, each run, each test)."""
+    with one_model_loader():
+        yield
 
 
 @pytest.fixture
@@ -32,8 +43,9 @@ def lambda_context() -> FakeLambdaContext:
 
 # The longest files first: `make test` runs `pytest -n auto --dist loadfile` (a file's tests share its
 # module fixtures, so each file runs on one worker), and a long file dealt out last would leave the
-# other worker idle at the end. The fleet soak is the longest, then files with slow-marked tests.
-LONGEST_FIRST = ("tests/reliability/test_fleet_soak.py",)
+# other worker idle at the end. The fleet soak is the longest, then the packaging test (minutes of
+# pip installs, mostly waiting on disk and pip's cache), then the other files with slow-marked tests.
+LONGEST_FIRST = ("tests/reliability/test_fleet_soak.py", "tests/packaging/test_install.py")
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,6 +53,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
     def rank(item: pytest.Item) -> int:
         path = item.nodeid.split("::")[0]
-        return 0 if path in LONGEST_FIRST else 1 if path in slow_files else 2
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST) + (path not in slow_files)
 
     items.sort(key=rank)

@@ -14,7 +14,10 @@ Step Functions integration only, against botocore's own service model
 from __future__ import annotations
 
 import contextlib
+import copy
+import logging
 import threading
+import types
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
@@ -65,27 +68,139 @@ def step_functions_integration_casing() -> Iterator[None]:
         yield
 
 
+# Parsed definitions, for the process: parsing one (moto's ANTLR grammar) costs about 0.7 s, and
+# create_state_machine's validation and every execution's start each parse it again, in every run.
+_programs: dict[str, tuple[Any, Any]] = {}
+_programs_lock = threading.Lock()
+
+
+def _parse_once(original: Any) -> Any:
+    def parse(definition: str) -> tuple[Any, Any]:
+        with _programs_lock:
+            if definition not in _programs:
+                program, tree = original(definition)  # a definition that does not parse raises, uncached
+                _assign_heap_keys(program, set())
+                _programs[definition] = (program, tree)
+            return _programs[definition]
+
+    return parse
+
+
+class _SearchPaths(list[str]):
+    """A loader's search paths that take each path once: every boto3 session appends its own data
+    folder to its loader's list, which for a shared loader would grow by one per session."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+@cache
+def _shared_loader(search_path_string: str | None = None) -> Any:
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader(search_path_string)
+    loader._search_paths = _SearchPaths(loader.search_paths)
+    return loader
+
+
+@contextlib.contextmanager
+def one_model_loader() -> Iterator[None]:
+    """Every boto3 session (each run's, the handlers' after each ``aws_clients.reset()``, moto's
+    per integration, each test's) reads and parses the same service models (EC2's is megabytes of
+    JSON) and endpoints again: one botocore loader, whose cache holds them, serves them all, as one
+    session's loader already serves all of that session's clients. tests/conftest.py installs it for
+    the test session."""
+    import botocore.session
+
+    with mock.patch.object(botocore.session, "create_loader", _shared_loader):
+        yield
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """moto's ``Item.__init__`` builds the attributes one by one into a ``LimitedSizeDict``, which
+    sums the size of every attribute already there on each one (quadratic; the snapshot's parts
+    are written on every refresh). Each check is a prefix of the whole item's size, so when the
+    whole fits every check passes: check it once; an item too large takes moto's own path, and
+    raises where moto raises."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    converted = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in converted.items()) <= _ITEM_SIZE_LIMIT:
+        dict.update(self.attrs, converted)
+    else:
+        for key, value in converted.items():
+            self.attrs[key] = value
+
+
+_ITEM_SIZE_LIMIT = 405000  # LimitedSizeDict's limit in moto 5.2.5
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def json_copy(value: Any) -> Any:
+    """``copy.deepcopy`` for JSON documents: dicts, lists and atoms are copied by a plain recursion
+    (several times faster than deepcopy's memo and dispatch), anything else by ``copy.deepcopy``.
+    A JSON document has no shared parts and no cycles, so the copy is the same value."""
+    kind = type(value)
+    if kind is dict:
+        return {key: json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [json_copy(item) for item in value]
+    if kind in _ATOMS:
+        return value
+    return copy.deepcopy(value)
+
+
+# moto's ASL engine deep-copies the state document at every step (each path, each result, each
+# state's input and output, every history event); these modules do it through ``copy.deepcopy``.
+_COPYING_MODULES = (
+    "moto.stepfunctions.parser.asl.eval.states",
+    "moto.stepfunctions.parser.asl.eval.environment",
+    "moto.stepfunctions.parser.asl.eval.event.event_manager",
+    "moto.stepfunctions.parser.asl.component.common.string.string_expression",
+    "moto.stepfunctions.parser.asl.component.common.path.result_path",
+    "moto.stepfunctions.parser.asl.component.state.exec.execute_state",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service",
+)
+
+
 @contextlib.contextmanager
 def faster_engine() -> Iterator[None]:
     """Costs that dominate a long simulated watch, removed without changing behaviour:
     moto builds a new boto3 client for every Task state (~45 ms each), re-parses
     every JSONPath with a freshly generated parser (~3 ms each, several per state:
     paths, ResultPath, and EventBridge's input paths for every delivered event),
-    and parses the definition anew for every execution (~0.7 s; a watch hands over
-    to a new execution every few hundred polls). Clients are reused for the run
+    parses the definition anew for its validation and for every execution (~0.7 s
+    each; a watch hands over to a new execution every few hundred polls, and every
+    run creates its state machine), and deep-copies the state document with
+    ``copy.deepcopy`` several times per state. Clients are reused for the run
     (botocore clients are thread-safe); parsed paths are cached (matching does not
-    mutate them); the parsed program is shared, which moto's design allows: its
-    components keep per-execution state in the execution's own ``env``."""
+    mutate them); parsed definitions are shared for the process, which moto's design
+    allows: its components keep per-execution state in the execution's own ``env``;
+    JSON documents are copied by ``json_copy``. botocore sanitizes the same
+    User-Agent parts on every request; the sanitized text is cached. Every boto3
+    session loads the service models anew; one loader serves them for the process. A failing
+    state's error log renders the whole component tree even when the log is off. moto's DynamoDB
+    sizes an item's attributes quadratically while building it (``_item_init``)."""
     import importlib
     import sys
 
+    import botocore.useragent
     import jsonpath_ng
     import jsonpath_ng.ext
     from moto.core import responses as moto_responses
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.component.eval_component import LOG as EVAL_LOG
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from moto.stepfunctions.parser.asl.utils import boto_client, json_path
-    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     original_client_for = boto_client.boto_client_for
     cached_parse = cache(jsonpath_ng.ext.parse)
@@ -98,17 +213,17 @@ def faster_engine() -> Iterator[None]:
             clients[key] = original_client_for(region=region, service=service, state_credentials=state_credentials)
         return clients[key]
 
-    programs: dict[str, Any] = {}
-    programs_lock = threading.Lock()
+    json_copying = types.SimpleNamespace(deepcopy=json_copy)
+    original_log_failure = EvalComponent._log_failure_event_exception
+    original_log_exception = EvalComponent._log_exception
 
-    def entrypoint(worker: Any) -> Any:
-        definition = worker._evaluation_details.state_machine_details.definition
-        with programs_lock:
-            if definition not in programs:
-                program = AmazonStateLanguageParser.parse(definition)[0]
-                _assign_heap_keys(program, set())
-                programs[definition] = program
-            return programs[definition]
+    def log_failure(self: Any, failure_event_exception: Any) -> None:
+        if EVAL_LOG.isEnabledFor(logging.ERROR):
+            original_log_failure(self, failure_event_exception)
+
+    def log_exception(self: Any, exception: Exception) -> None:
+        if EVAL_LOG.isEnabledFor(logging.ERROR):
+            original_log_exception(self, exception)
 
     # Modules that imported the function by name hold their own reference.
     importlib.import_module("moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_factory")
@@ -118,6 +233,8 @@ def faster_engine() -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         for module in holders:
             stack.enter_context(mock.patch.object(module, "boto_client_for", client_for))
+        for name in _COPYING_MODULES:
+            stack.enter_context(mock.patch.object(importlib.import_module(name), "copy", json_copying))
         stack.enter_context(mock.patch.object(json_path, "parse", cached_parse))
         # Every API call lists its response class's methods with inspect.getmembers to find the action.
         stack.enter_context(mock.patch.object(moto_responses, "method_names_from_class",
@@ -125,7 +242,15 @@ def faster_engine() -> Iterator[None]:
         stack.enter_context(mock.patch.object(result_path, "parse", cached_plain_parse))
         # moto.events imports it inside the function that renders each target's input.
         stack.enter_context(mock.patch.object(jsonpath_ng.ext, "parse", cached_parse))
-        stack.enter_context(mock.patch.object(ExecutionWorker, "_get_evaluation_entrypoint", entrypoint))
+        stack.enter_context(mock.patch.object(
+            AmazonStateLanguageParser, "parse", staticmethod(_parse_once(AmazonStateLanguageParser.parse))))
+        stack.enter_context(mock.patch.object(
+            botocore.useragent, "sanitize_user_agent_string_component",
+            cache(botocore.useragent.sanitize_user_agent_string_component)))
+        stack.enter_context(one_model_loader())
+        stack.enter_context(mock.patch.object(Item, "__init__", _item_init))
+        stack.enter_context(mock.patch.object(EvalComponent, "_log_failure_event_exception", log_failure))
+        stack.enter_context(mock.patch.object(EvalComponent, "_log_exception", log_exception))
         yield
 
 

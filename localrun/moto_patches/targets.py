@@ -51,6 +51,36 @@ def dynamodb_handler() -> Any:
     return DynamoHandler
 
 
+def state_base() -> Any:
+    """The base class of every ASL state; its ``_eval_body`` runs one state (bench/engine_profile.py times it)."""
+    from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
+
+    return CommonStateField
+
+
+def event_pattern(pattern: str | dict[str, Any]) -> Any:
+    """moto's EventBridge pattern matcher (``.matches_event(event)``) for a rule's ``EventPattern``:
+    JSON text is parsed and checked as ``PutRule`` parses it; a dict (a synthesized rule's) is taken as is."""
+    from moto.events.models import EventPattern
+
+    return EventPattern.load(pattern) if isinstance(pattern, str) else EventPattern(None, pattern)
+
+
+def step_functions_backend() -> Any:
+    """The Step Functions backend class whose ``start_execution`` the API and the
+    ``states:startExecution`` integration call (a test refuses a start there)."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    return StepFunctionsParserBackend
+
+
+def invalid_execution_name(message: str) -> Exception:
+    """The error Step Functions' ``StartExecution`` raises for a name it refuses (``InvalidName``)."""
+    from moto.stepfunctions.exceptions import InvalidName
+
+    return InvalidName(message)  # type: ignore[no-any-return]
+
+
 def events_rule() -> Any:
     """``Rule.send_to_targets``: where a rule hands a matched event to its targets (the CloudFormation
     double routes Lambda targets to the real signaller, localrun.cloudformation)."""

@@ -7,10 +7,10 @@ import copy
 from typing import Any
 
 import pytest
-from moto.events.models import EventPattern
 
 from conversion_watch.cloudtrail import RejectedEvent, task_from_event
 from conversion_watch.starter import TaskRef
+from localrun.moto_patches.targets import event_pattern
 from tests.autostart import samples
 from tests.autostart.stack_helpers import rule_with_pattern, synth_autostart
 
@@ -76,18 +76,18 @@ def test_rejects_a_call_claimed_by_the_wrong_service() -> None:
 
 
 @pytest.fixture(scope="module")
-def synthesized_pattern() -> EventPattern:
+def synthesized_pattern() -> Any:
     """The rule's pattern exactly as synthesized into the template."""
-    return EventPattern(None, rule_with_pattern(synth_autostart())["EventPattern"])
+    return event_pattern(rule_with_pattern(synth_autostart())["EventPattern"])
 
 
-def test_rule_pattern_matches_the_three_creating_calls(synthesized_pattern: EventPattern) -> None:
+def test_rule_pattern_matches_the_three_creating_calls(synthesized_pattern: Any) -> None:
     assert synthesized_pattern.matches_event(samples.import_volume_event())
     assert synthesized_pattern.matches_event(samples.import_instance_event())
     assert synthesized_pattern.matches_event(samples.license_conversion_event())
 
 
-def test_rule_pattern_skips_failed_calls_and_cancellations(synthesized_pattern: EventPattern) -> None:
+def test_rule_pattern_skips_failed_calls_and_cancellations(synthesized_pattern: Any) -> None:
     assert not synthesized_pattern.matches_event(samples.failed_call(samples.import_volume_event()))
     assert not synthesized_pattern.matches_event(samples.failed_call(samples.license_conversion_event()))
     assert not synthesized_pattern.matches_event(samples.cancel_conversion_event())

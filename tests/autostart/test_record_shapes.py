@@ -14,11 +14,11 @@ import copy
 from typing import Any
 
 import pytest
-from moto.events.models import EventPattern
 
 from conversion_watch import cloudtrail
 from conversion_watch.cloudtrail import RejectedEvent, cancel_from_event, task_from_event
 from conversion_watch.kinds import TASK_KINDS, cancel_calls, start_calls
+from localrun.moto_patches.targets import event_pattern
 from tests.autostart import samples
 from tests.autostart.stack_helpers import rule_with_pattern, synth_autostart
 
@@ -158,7 +158,7 @@ def test_a_long_string_is_no_task_id() -> None:
 
 
 @pytest.fixture(scope="module")
-def rule_patterns() -> dict[str, EventPattern]:
+def rule_patterns() -> dict[str, Any]:
     import aws_cdk as cdk
 
     from tests.autostart.test_cancel_calls import _with_table  # the same table the cancel tests use
@@ -166,12 +166,12 @@ def rule_patterns() -> dict[str, EventPattern]:
     app = cdk.App()
     stack = cdk.Stack(app, "Holder", env=cdk.Environment(account="123456789012", region="us-east-1"))
     with_table = synth_autostart(watch_table=_with_table(stack))
-    return {"starts": EventPattern(None, rule_with_pattern(synth_autostart())["EventPattern"]),
-            "starts and cancels": EventPattern(None, rule_with_pattern(with_table)["EventPattern"])}
+    return {"starts": event_pattern(rule_with_pattern(synth_autostart())["EventPattern"]),
+            "starts and cancels": event_pattern(rule_with_pattern(with_table)["EventPattern"])}
 
 
 def test_the_rule_delivers_every_shape_because_it_reads_no_field_of_the_record(
-    rule_patterns: dict[str, EventPattern],
+    rule_patterns: dict[str, Any],
 ) -> None:
     for case in START_CASES:
         event_name, _, _, section = case.values

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.events.models import EventPattern
 
 from conversion_watch.models import STATE_CHANGE, WATCH_ERROR
 from localrun import events as local_events
 from localrun.engine import run_scenario
 from localrun.event_schemas import validate_event
+from localrun.moto_patches.targets import event_pattern
 from localrun.scenario import load
 from tests.contract.stack import ROOT
 
@@ -94,8 +94,8 @@ def test_every_demo_end_says_why(demo_events: list[dict[str, Any]]) -> None:
     assert all(e["detail"]["outcomeReason"] is None for e in demo_events if not e["detail"]["terminal"])
 
 
-def _pattern(name: str) -> EventPattern:
-    return EventPattern.load((PATTERNS / f"{name}.json").read_text())  # parsed as put_rule parses it
+def _pattern(name: str) -> Any:
+    return event_pattern((PATTERNS / f"{name}.json").read_text())  # parsed as put_rule parses it
 
 
 def _matched(name: str, events: list[dict[str, Any]]) -> list[tuple[str, str]]:

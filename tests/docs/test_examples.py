@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto.events.models import EventPattern
 
 from conversion_watch.models import WatchRequest
 from docs.examples import idle_cost
 from localrun.event_schemas import validate_event
+from localrun.moto_patches.targets import event_pattern
 from tests.contract.stack import ROOT, synth_stack
 from tests.docs.markdown import PAGES, marked_blocks
 
@@ -81,14 +81,14 @@ def test_sample_events_match_their_schemas(name: str) -> None:
     ],
 )
 def test_rule_patterns_match_exactly_the_events_they_promise(rule: str, matching: set[str]) -> None:
-    pattern = EventPattern.load((EXAMPLES / rule).read_text())
+    pattern = event_pattern((EXAMPLES / rule).read_text())
     assert {name for name in SAMPLE_EVENTS if pattern.matches_event(_example(name))} == matching
 
 
 def test_the_failure_rule_matches_a_failed_task() -> None:
     event = _example("events/license-completed.json")
     event["detail"].update(state="FAILED", serviceState="FAILED")
-    assert EventPattern.load((EXAMPLES / "rules/failures.json").read_text()).matches_event(event)
+    assert event_pattern((EXAMPLES / "rules/failures.json").read_text()).matches_event(event)
 
 
 def test_the_execution_input_is_a_valid_watch_request() -> None:

@@ -123,17 +123,17 @@ def test_a_failed_hand_over_reports_the_watch_in_the_same_format(
     monkeypatch: pytest.MonkeyPatch, task_type: str, task_id: str
 ) -> None:
     """Step Functions refuses the next generation's start (not a name clash): Record Hand Over Failure."""
-    from moto.stepfunctions.exceptions import InvalidName
-    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    from localrun.moto_patches.targets import invalid_execution_name, step_functions_backend
 
-    original = StepFunctionsParserBackend.start_execution
+    backend = step_functions_backend()
+    original = backend.start_execution
 
     def refuse_next_generation(self: Any, state_machine_arn: str, name: Any = None, *args: Any, **kwargs: Any) -> Any:
         if name and name.endswith("-g2"):
-            raise InvalidName(f"Invalid Name: '{name}'")
+            raise invalid_execution_name(f"Invalid Name: '{name}'")
         return original(self, state_machine_arn, name, *args, **kwargs)
 
-    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", refuse_next_generation)
+    monkeypatch.setattr(backend, "start_execution", refuse_next_generation)
     report = run_scenario({"tasks": _tasks(task_type, task_id), "watches": [watch(task_type, task_id)]},
                           function_env_overrides={"POLLS_PER_EXECUTION": "2"})
 

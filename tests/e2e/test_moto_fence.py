@@ -27,11 +27,14 @@ def test_a_different_moto_version_stops_the_run_with_a_clear_error(monkeypatch: 
 
 
 def test_no_module_outside_the_fence_imports_moto_internals() -> None:
+    """Neither the local run nor the tests, benchmarks and tools: a test that needs a moto object
+    asks ``localrun.moto_patches.targets`` for it."""
     allowed = {"from moto import mock_aws", "from moto.core import DEFAULT_ACCOUNT_ID",
                "from moto.core.utils import get_equivalent_url_in_aws_domain"}
     outside = [
         f"{path.relative_to(ROOT)}: {line.strip()}"
-        for path in (ROOT / "localrun").rglob("*.py") if "moto_patches" not in path.parts
+        for folder in ("localrun", "tests", "bench", "tools", "convwatch")
+        for path in (ROOT / folder).rglob("*.py") if "moto_patches" not in path.parts
         for line in path.read_text().splitlines()
         if re.match(r"\s*(from moto\b|import moto\b)", line) and line.strip() not in allowed
     ]

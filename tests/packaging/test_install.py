@@ -39,6 +39,7 @@ NOT_SOURCE = shutil.ignore_patterns(
 )
 DISTRIBUTION = "conversion-watch"
 TIMEOUT = 900
+pytestmark = pytest.mark.slow  # minutes of pip installs and two CLI synths: make test runs it, make test-fast not
 
 
 @dataclass(frozen=True)

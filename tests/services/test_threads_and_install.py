@@ -85,13 +85,13 @@ def test_two_doubles_cannot_be_installed_at_once(install, clock):
 
 
 def test_uninstall_hands_the_operations_back_to_moto(ec2, clock):
-    from moto.core.models import botocore_stubber
+    from localrun.moto_patches.targets import botocore_stubber
 
     with mock_aws():
         double = ConversionTaskDouble(tasks=[instance_import()], epoch=EPOCH, now=clock)
         with double.install():
             assert ec2.describe_conversion_tasks()["ConversionTasks"]
-        assert "process_request" not in vars(botocore_stubber)
+        assert "process_request" not in vars(botocore_stubber())
         with pytest.raises(NotImplementedError):  # moto itself has no DescribeConversionTasks
             ec2.describe_conversion_tasks()
     assert double.calls["ec2:DescribeConversionTasks"] == 1
