@@ -15,6 +15,9 @@ is dated in the future or is too old is ignored and counted
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from conversion_watch import aws_clients, clock, watch_table
 from conversion_watch.kinds import kind
 from conversion_watch.settings import Settings
@@ -22,22 +25,25 @@ from conversion_watch.snapshot import TaskSnapshot
 from conversion_watch.task_snapshots import SnapshotStore
 
 
-def describe_task(task_type: str, task_id: str, settings: Settings | None = None) -> TaskSnapshot:
-    """``settings``: the poll step's own (read once per invocation); default: from the environment."""
+def describe_task(task_type: str, task_id: str, settings: Settings | None = None, *,
+                  on_ignored: Callable[[str], None] | None = None) -> TaskSnapshot:
+    """``settings``: the poll step's own (read once per invocation); default: from the environment.
+    ``on_ignored(reason)``: a snapshot part (or its task record) was ignored (the poll step counts it)."""
+    on_ignored = on_ignored or _log_ignored
     task_kind = kind(task_type)
     client = aws_clients.client(task_kind.service)
     max_age = (settings or Settings.from_env()).snapshot_max_age_seconds
     if max_age > 0:
         store = SnapshotStore(
             dynamodb=aws_clients.client("dynamodb"), table=watch_table.table_name(), max_age=max_age,
-            now=lambda: clock.utc_now().timestamp(), on_ignored=_count_ignored,
+            now=lambda: clock.utc_now().timestamp(), on_ignored=on_ignored,
         )
         raw = store.lookup(task_kind, task_id, client)
         if raw is not None:
             try:
                 snapshot: TaskSnapshot = task_kind.snapshot(raw)
             except (KeyError, TypeError, ValueError):
-                _count_ignored("unreadable-task")
+                on_ignored("unreadable-task")
             else:
                 if not snapshot.terminal:
                     return snapshot
@@ -45,11 +51,5 @@ def describe_task(task_type: str, task_id: str, settings: Settings | None = None
     return described
 
 
-def _count_ignored(reason: str) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from conversion_watch.contract import METRIC_SNAPSHOT_PARTS_IGNORED
-    from conversion_watch.observability import logger, metrics
-
-    metrics.add_metric(name=METRIC_SNAPSHOT_PARTS_IGNORED, unit=MetricUnit.Count, value=1)
-    logger.warning("snapshot part ignored", extra={"reason": reason})
+def _log_ignored(reason: str) -> None:
+    logging.getLogger(__name__).warning("snapshot part ignored: %s", reason)
