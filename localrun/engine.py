@@ -19,6 +19,7 @@ import os
 import threading
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +30,7 @@ from botocore.exceptions import ClientError
 
 from conversion_watch.kinds import TASK_KINDS
 from localrun import events as local_events
+from localrun import injected_faults
 from localrun.autostart import ApiCall, AutostartReport, Driver, Sweep, allowing_no_watches
 from localrun.clock import SimulatedClock
 from localrun.function_output import route_function_output
@@ -47,6 +49,7 @@ from localrun.report import (
     retry_attempts,
 )
 from localrun.scenario import Scenario, WatchStart
+from localrun.services.faults import FaultPlan
 from localrun.template import (
     DEFAULT_TEMPLATE,
     StackSpec,
@@ -112,9 +115,14 @@ def run_scenario(
         from localrun.autostart import scenario_actions  # the operators' part of the scenario
 
         actions = [*actions, *scenario_actions(scenario, template)]
+    clock = SimulatedClock(scenario.epoch)
+    end_listeners: list[Callable[[str, float], None]] = []
+    if scenario.sweeps:  # the operators' sweeper is in the stack: so is its rule on executions' ends
+        from localrun.status_changes import ResumeOnEnd
+
+        end_listeners.append(ResumeOnEnd(template, clock))
     check_moto_version()  # the patches below are written for one moto version
     spec = stack_spec(load_template(template))
-    clock = SimulatedClock(scenario.epoch)
     deployments = None
     if scenario.deployments:  # CloudFormation deployments of the conversion resources
         from localrun.cloudformation import DeploymentPlayer
@@ -122,7 +130,7 @@ def run_scenario(
         deployments = DeploymentPlayer(scenario.deployments, template=template, clock=clock)
         actions = [*actions, *deployments.actions()]
         double_factory = deployments.double_factory(double_factory or _default_double)
-    run = _Run(spec, scenario, clock, actions)
+    run = _Run(spec, scenario, clock, actions, end_listeners)
     with _environment(spec, function_env_overrides), route_function_output(function_log), _quiet_warnings(), \
             mock_aws_context(), step_functions_integration_casing(), faster_engine(), \
             simulated_time(clock, on_execution_end=run.execution_ended):
@@ -218,8 +226,10 @@ class _Run:
     def __init__(
         self, spec: StackSpec, scenario: Scenario, clock: SimulatedClock,
         actions: Sequence[tuple[float, Callable[[str], None]]] = (),
+        end_listeners: Sequence[Callable[[str, float], None]] = (),
     ) -> None:
         self.spec = spec
+        self.end_listeners = list(end_listeners)
         self.actions = list(actions)
         self.scenario = scenario
         self.clock = clock
@@ -232,6 +242,8 @@ class _Run:
     def execution_ended(self, execution_arn: str, seconds: float) -> None:
         with self._lock:
             self.ended_at[execution_arn] = seconds
+        for listener in self.end_listeners:
+            listener(execution_arn, seconds)
 
     def execute(self, *, entry_fault: Any, double_factory: DoubleFactory, real_timeout: float) -> Report:
         from conversion_watch import aws_clients
@@ -250,7 +262,9 @@ class _Run:
         double = double_factory(
             tasks=self.scenario.tasks, epoch=self.scenario.epoch, now=self.clock.now, faults=self.scenario.faults
         )
-        with router.install(), tap.install(), double.install():
+        injected: Counter[str] = Counter()
+        with router.install(), tap.install(), double.install(), injected_faults.install(
+                FaultPlan.parse(self.scenario.faults), lambda: self.clock.seconds, injected):
             bus_arn = self._bus_arn()
             definition = self._definition(function_arns, bus_arn)
             queue_url = local_events.create_delivery(
@@ -279,7 +293,7 @@ class _Run:
             apiCalls=calls,
             simulatedSeconds=self.clock.seconds,
             timeline=self._timeline(delivered, executions),
-            faults=_fault_counts(double, tap, self.retry_attempts),
+            faults={**_fault_counts(double, tap, self.retry_attempts), **injected},
         )
 
     # -- resources ------------------------------------------------------------
@@ -297,11 +311,14 @@ class _Run:
     def _create_tables(self, session: Any) -> None:
         dynamodb = session.client("dynamodb")
         for table in self.spec.tables.values():
+            indexes = {"GlobalSecondaryIndexes": table.global_secondary_indexes} if table.global_secondary_indexes \
+                else {}
             dynamodb.create_table(
                 TableName=table.logical_id,
                 KeySchema=table.key_schema,
                 AttributeDefinitions=table.attribute_definitions,
                 BillingMode="PAY_PER_REQUEST",
+                **indexes,
             )
 
     def _create_functions(self, session: Any) -> dict[str, str]:

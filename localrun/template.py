@@ -36,6 +36,7 @@ class TableSpec:
     logical_id: str
     key_schema: list[dict[str, str]]
     attribute_definitions: list[dict[str, str]]
+    global_secondary_indexes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def table_specs(resources: dict[str, Any]) -> dict[str, TableSpec]:
             logical_id=logical_id,
             key_schema=resource["Properties"]["KeySchema"],
             attribute_definitions=resource["Properties"]["AttributeDefinitions"],
+            global_secondary_indexes=resource["Properties"].get("GlobalSecondaryIndexes", []),
         )
         for logical_id, resource in sorted(resources.items())
         if resource.get("Type") == "AWS::DynamoDB::Table"

@@ -95,7 +95,6 @@ STEP_NAMES_A_TASK = "Does The Request Name A Task?"
 STEP_RECORD_VALIDATION_FAILURE = "Record Validation Failure"
 STEP_RECORD_UNNAMED_VALIDATION_FAILURE = "Record Validation Failure Of Unnamed Task"
 STEP_RECORD_POLL_FAILURE = "Record Poll Failure"
-STEP_RECORD_REGISTRY_FAILURE = "Record Registry Failure"
 STEP_RECORD_HAND_OVER_FAILURE = "Record Hand Over Failure"
 STEP_RECORD_HAND_OVER_BLOCKED = "Record Hand Over Blocked"
 STEP_EVENT_DELIVERY_FAILED = "Event Delivery Failed"
@@ -108,13 +107,16 @@ OUTCOME_VALID: Final = "VALID"  # the request is valid and the watch is claimed:
 OUTCOME_OBSERVED: Final = "OBSERVED"  # the task was observed (``state``, ``changed``, ``handOver`` ...)
 OUTCOME_PENDING: Final = "PENDING"  # nothing to decide yet (the task is not visible yet): wait and look again
 OUTCOME_ERROR: Final = "ERROR"  # the watch cannot go on: publish the watch error in ``detail``
-STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR)
+OUTCOME_CLOSED: Final = "CLOSED"  # a resume found the watch's end delivered (and recorded it): stop
+STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR, OUTCOME_CLOSED)
 # JSONPaths of the state document (``{"watch": ..., "status": ...}``) the definition reads.
 WATCH_PATH = "$.watch"
 STATUS_PATH = "$.status"
 STATUS_OUTCOME = "$.status.outcome"
 STATUS_STATE = "$.status.state"
 STATUS_CHANGED = "$.status.changed"
+STATUS_TERMINAL = "$.status.terminal"
+STATUS_RESUMED = "$.status.resumed"  # a resume's redelivered event: the watch goes on after it
 STATUS_HAND_OVER = "$.status.handOver"
 STATUS_WAIT_SECONDS = "$.status.waitSeconds"
 STATUS_DETAIL = "$.status.detail"
@@ -145,6 +147,8 @@ METRIC_WATCHER_FAULTS = "WatcherFaults"  # from the state machine's log (a metri
 METRIC_RUNNING_TASKS = "RunningTasks"
 METRIC_WATCH_START_REQUESTS = "WatchStartRequests"
 METRIC_SWEEP_FAILURES = "SweepFailures"
+METRIC_SNAPSHOT_PARTS_IGNORED = "SnapshotPartsIgnored"  # undecodable, future-dated or too old: described instead
+METRIC_WATCHES_RESUMED = "WatchesResumed"  # open watches whose holder had ended, resumed by a reconcile
 METRIC_REJECTED_API_CALL_EVENTS = "RejectedApiCallEvents"
 METRIC_ALREADY_WATCHED = "AlreadyWatched"
 METRIC_CANCEL_CALLS_SEEN = "CancelCallsSeen"
@@ -167,6 +171,15 @@ REG_WATCH = "watch"  # JSON of the watch right after that delivery
 REG_PENDING = "pending"  # JSON detail of a change about to be published, not yet confirmed
 REG_PENDING_WATCH = "pendingWatch"  # JSON of the watch right after that change
 REG_ERROR_CODE = "errorCode"  # errorCode of the last watch error delivered
+# A hand-over: the successor's execution name and when it was recorded (``$$.State.EnteredTime``),
+# written by the holder before it starts the successor; only that execution may claim the watch.
+REG_SUCCESSOR = "successor"
+REG_SUCCESSOR_AT = "successorRecordedAt"
+# Present (``OPEN``) while the watch is open: until its task's terminal event or a final watch error
+# is delivered. The sparse index OPEN_INDEX holds exactly the open watches: what the sweeper reconciles.
+REG_OPEN = "openWatch"
+OPEN_MARK = "OPEN"
+OPEN_INDEX = "OpenWatches"
 # Watch errors after which the watch is over for good (the task's outcome, or a fact a
 # restart would only repeat). Any other end (RetriesExhausted, HandOverFailed,
 # HandOverBlocked, EventDeliveryFailed, a crash, a time-out, an abort) is resumed.
@@ -178,6 +191,19 @@ STEP_RECORD_PENDING = "Record Pending Change"
 STEP_RECORD_DELIVERY = "Record Delivered Change"
 STEP_RECORD_ERROR_DELIVERY = "Record Delivered Error"
 STEP_CONFIRM_SUCCESSOR = "Confirm Successor"
+STEP_RECORD_PENDING_ERROR = "Record Pending Error"
+STEP_RECORD_SUCCESSOR = "Record Successor"
+STEP_RECORD_END_DELIVERY = "Record Delivered End"
+STEP_RECORD_FINAL_ERROR_DELIVERY = "Record Delivered Final Error"
+STEP_PUBLISH_REJECTION = "Publish Request Rejection"
+# How an execution ends when the registry cannot be written around a publish (no event is
+# published without its pending record; a resume finishes the hand-over of what was published).
+REGISTRY_ITEM_INVALID = "RegistryItemInvalid"  # a watch error: the item was ignored, the watch goes on
+REGISTRY_UNAVAILABLE = "RegistryUnavailable"  # the pending record failed: nothing was published
+DELIVERY_NOT_RECORDED = "DeliveryNotRecorded"  # published, but the delivered record failed
+# The AWS event of this state machine's own executions that ended without finishing.
+SFN_STATUS_CHANGE = "Step Functions Execution Status Change"
+RESUMED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
 # The publish step rides out an EventBridge outage: backoff with full jitter, capped.
 PUBLISH_RETRY_INTERVAL_SECONDS = 2
 PUBLISH_RETRY_MAX_DELAY_SECONDS = 300

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 MAX_EXECUTION_NAME = 80
-MAX_RESTART = 9999
+MAX_RESTART = 99_999_999  # the largest counter the names allow (8 digits)
 _COUNTER = r"[2-9]|[1-9]\d{1,7}"
 _SUFFIX = re.compile(rf"(?:-r(?P<restart>{_COUNTER}))?(?:-g(?P<generation>{_COUNTER}))?")
 _ANY_WATCH = re.compile(rf"^watch-(?P<task_id>.+?)(?:-r(?:{_COUNTER}))?(?:-g(?:{_COUNTER}))?$")

@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 from conversion_watch.contract import ENV_STATE_MACHINE_ARN
 from conversion_watch.errors import InvalidInput
 from conversion_watch.kinds import TASK_KINDS, TASK_TYPES, kind_of_task_id
-from conversion_watch.naming import execution_arn_of, execution_name, task_id_of
+from conversion_watch.naming import MAX_RESTART, execution_arn_of, execution_name, parse, task_id_of
 from conversion_watch.registry import HolderStatus, describe_execution, ended_with_outcome, handed_over_to
 from conversion_watch.service_errors import error_code, translate
 from conversion_watch.wording import a_task_id
@@ -41,7 +41,6 @@ START_OPERATION = "states:StartExecution"
 ALREADY_EXISTS = "ExecutionAlreadyExists"
 STATE_MACHINE_ARN_ENV = ENV_STATE_MACHINE_ARN
 DESCRIBE_OPERATION = "states:DescribeExecution"
-MAX_RESTARTS_TRIED = 20  # names squatted in a row before a starter gives up (and the next sweep tries again)
 MAX_HAND_OVERS_FOLLOWED = 1000  # a year of hand-overs is ~200
 
 Outcome = Literal["STARTED", "RESUMED", "ALREADY_WATCHED"]
@@ -88,14 +87,17 @@ def watch_input(task_type: str, task_id: str) -> str:
     return json.dumps({"taskType": task_type, "taskId": task_id}, separators=(",", ":"))
 
 
-def start_watch(sfn: Any, state_machine_arn: str, task_type: str, task_id: str) -> StartResult:
-    """Start the task's watch under its first free name; a live or finished watch is reported, not raised.
+def start_watch(sfn: Any, state_machine_arn: str, task_type: str, task_id: str, *,
+                first_restart: int = 1) -> StartResult:
+    """Start the task's watch under its first free name from restart ``first_restart`` on; a live or
+    finished watch is reported, not raised. Names never run out: a taken name moves to the next
+    (``naming`` allows restarts up to 99,999,999; a resume starts past its holder's, ``resume_after``).
 
     Other failures are raised as the watcher's named errors (``Throttled``,
     ``AccessDenied``, ``ServiceUnavailable``...) so the caller's retry applies.
     """
     task = check_task(task_type, task_id)
-    for restart in range(1, MAX_RESTARTS_TRIED + 1):
+    for restart in range(max(1, first_restart), MAX_RESTART + 1):
         name = execution_name(task.task_id, restart=restart)
         started = _try_start(sfn, state_machine_arn, task, name)
         if started is not None:
@@ -105,8 +107,18 @@ def start_watch(sfn: Any, state_machine_arn: str, task_type: str, task_id: str) 
         if status.status in ("RUNNING", "PENDING_REDRIVE") or ended_with_outcome(status):
             return StartResult(task.task_type, task.task_id, newest, "ALREADY_WATCHED",
                                execution_arn_of(state_machine_arn, newest))
-    raise InvalidInput(f"{task.task_id}: the first {MAX_RESTARTS_TRIED} watch names are all taken by executions "
-                       "that do not watch the task")
+    raise InvalidInput(f"{task.task_id}: every watch name up to restart {MAX_RESTART} is taken")
+
+
+def resume_after(sfn: Any, state_machine_arn: str, task_id: str, holder_arn: str) -> StartResult:
+    """Resume an open watch whose holder ``holder_arn`` ended: the first free name after the holder's
+    restart (the registry names the holder, so no earlier name is looked at again)."""
+    lineage = parse(holder_arn.rsplit(":", 1)[-1], task_id)
+    task_type = task_type_of(task_id)
+    if task_type is None:
+        raise InvalidInput(f"{task_id!r} is not the id of any task kind")
+    after = lineage.restart if lineage else 1
+    return start_watch(sfn, state_machine_arn, task_type, task_id, first_restart=after + 1)
 
 
 def _try_start(sfn: Any, state_machine_arn: str, task: TaskRef, name: str) -> StartResult | None:

@@ -13,7 +13,10 @@ Every Lambda step returns the state document ``{"watch": <Watch>, "status": <Sta
 * ``PENDING``: nothing to decide yet (a task not visible to the describe API yet):
   wait ``waitSeconds`` and look again.
 * ``ERROR``: the watch cannot go on: ``errorCode``, ``message`` and the watch-error
-  event in ``detail``.
+  event in ``detail`` (``resumed``: a resume redelivers an interrupted watch error
+  under its own id and, unless it is final, goes on after ``waitSeconds``).
+* ``CLOSED``: a resume found the watch's end delivered by its previous holder
+  (which could not record it) and recorded it: nothing to publish.
 
 The state machine's own Pass states that report a caught failure
 (``conversion_watch_cdk.watcher.failures``) build the ``ERROR`` form in ASL.
@@ -27,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from conversion_watch import contract as c
 
-StatusOutcome = Literal["VALID", "OBSERVED", "PENDING", "ERROR"]
+StatusOutcome = Literal["VALID", "OBSERVED", "PENDING", "ERROR", "CLOSED"]
 
 
 class Status(BaseModel):
@@ -81,6 +84,15 @@ class Status(BaseModel):
     @classmethod
     def error(cls, *, error_code: str, message: str, detail: dict[str, Any]) -> Status:
         return cls(outcome=c.OUTCOME_ERROR, errorCode=error_code, message=message, detail=detail)
+
+    @classmethod
+    def redelivered_error(cls, *, error_code: str, message: str, detail: dict[str, Any], wait_seconds: int) -> Status:
+        return cls(outcome=c.OUTCOME_ERROR, errorCode=error_code, message=message, detail=detail, resumed=True,
+                   waitSeconds=wait_seconds)
+
+    @classmethod
+    def closed(cls, *, summary: str) -> Status:
+        return cls(outcome=c.OUTCOME_CLOSED, summary=summary)
 
     @property
     def is_error(self) -> bool:

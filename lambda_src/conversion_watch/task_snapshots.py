@@ -10,14 +10,18 @@ describe rate does not grow with the number of watches:
 * ``SNAPSHOT#<taskType>`` / ``LEASE``: ``leaseUntil``; the poll that takes it
   (a conditional update) refreshes the snapshot, the others keep reading.
 
-A poll reads its one part (one eventually consistent GetItem). A part younger
-than half the maximum age is used as it is. An older one makes the poll try
+A poll reads its one part (one eventually consistent GetItem). A part that does
+not decode, that is dated in the future (more than ``CLOCK_SKEW_SECONDS``
+ahead), or that is older than the maximum age is ignored (``on_ignored`` counts
+it: a metric) and the poll describes its task itself. A part younger than half
+the maximum age is used as it is. An older one makes the poll try
 the lease: the winner lists every task and writes the parts; a loser uses the
 part while it is younger than the maximum age. A task the snapshot does not
 hold (created after the last refresh, or finished and dropped by the list's
 "running" filter), a part older than the maximum age, and any snapshot error
 fall back to the task's own describe call: the snapshot saves calls, it never
-decides an outcome on its own.
+decides an outcome on its own (``describe`` confirms a terminal state read from
+it with a describe of that one task).
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ Clock = Callable[[], float]  # epoch seconds
 BATCH = 25  # BatchWriteItem's limit
 BATCH_ATTEMPTS = 3
 READ_NAMES = {"#tasks": "tasks", "#refreshed": "refreshedAt"}  # a poll reads only what it uses
+CLOCK_SKEW_SECONDS = 5.0  # a part dated further ahead than this was not written by a refresher
+# Why a part was ignored (the SnapshotPartsIgnored metric's reason).
+UNDECODABLE, FUTURE, TOO_OLD = "undecodable", "future", "too-old"
+
+
+class BadPart(ValueError):
+    """A snapshot part that does not decode (zlib, JSON or its shape)."""
 
 
 class SnapshotTooLarge(RuntimeError):
@@ -69,9 +80,10 @@ class SnapshotStore:
 
     def __init__(
         self, *, dynamodb: Any, table: str, max_age: float, now: Clock = time.time,
-        sleep: Callable[[float], None] = clock.sleep,
+        sleep: Callable[[float], None] = clock.sleep, on_ignored: Callable[[str], None] | None = None,
     ) -> None:
         self.dynamodb, self.table, self.max_age, self.now, self.sleep = dynamodb, table, max_age, now, sleep
+        self.on_ignored = on_ignored or (lambda reason: None)
         # A lease never outlives the soft age, or a held lease would let parts age past the bound.
         self.lease_seconds = min(SNAPSHOT_LEASE_SECONDS, max_age / 2)
         # Throttled pages are waited out for at most 3/4 of the lease: the rest is for writing the parts.
@@ -84,16 +96,25 @@ class SnapshotStore:
         try:
             part = self.read_part(kind.task_type, index)
             age = self.now() - part.refreshed_at if part else None
+            if age is not None and age < -CLOCK_SKEW_SECONDS:
+                self.on_ignored(FUTURE)  # no refresher wrote it: never trusted, never refreshed over
+                return None
             if age is None or age > self.max_age / 2:
                 refreshed = self.refresh_if_leased(kind, list_client)
                 if refreshed is not None:
                     part = refreshed.get(index)
                 elif age is None or age > self.max_age:
+                    if age is not None:
+                        self.on_ignored(TOO_OLD)
                     return None
+        except BadPart:
+            self.on_ignored(UNDECODABLE)
+            return None
         except (ClientError, BotoCoreError, WatchError, TransientError, SnapshotTooLarge):
             # The snapshot only saves calls: any trouble with it falls back to the task's own describe.
             return None
-        return part.tasks.get(task_id) if part else None
+        task = part.tasks.get(task_id) if part else None
+        return task if isinstance(task, dict) else None
 
     def read_part(self, task_type: str, index: int) -> Part | None:
         item = self.dynamodb.get_item(
@@ -102,8 +123,14 @@ class SnapshotStore:
         ).get("Item")
         if not item:
             return None
-        tasks = json.loads(zlib.decompress(item["tasks"]["B"]))
-        return Part(refreshed_at=int(item["refreshedAt"]["N"]) / 1000, tasks=tasks)
+        try:
+            tasks = json.loads(zlib.decompress(item["tasks"]["B"]))
+            refreshed_at = int(item["refreshedAt"]["N"]) / 1000
+        except (zlib.error, ValueError, KeyError, TypeError) as error:  # UnicodeDecodeError is a ValueError
+            raise BadPart(f"{task_type} snapshot part {index}: {error}") from error
+        if not isinstance(tasks, dict):
+            raise BadPart(f"{task_type} snapshot part {index}: not an object of tasks")
+        return Part(refreshed_at=refreshed_at, tasks=tasks)
 
     # -- the refresh -------------------------------------------------------------------------
     def refresh_if_leased(self, kind: TaskKind, list_client: Any) -> dict[int, Part] | None:

@@ -64,7 +64,8 @@ def start(
     holder, or a resume after a holder that ended without its task's outcome."""
     try:
         request = parse_request(raw_input)
-        lineage = check_identity(request, execution, execution_arn=execution_arn)
+        lineage = check_identity(request, execution, execution_arn=execution_arn,
+                                 registry_decides=registry is not None and execution_arn is not None)
         if request.continuation is not None:
             carried = request.continuation
             watch = Watch(
@@ -92,7 +93,8 @@ def start(
     return document(_dump(watch), Status.valid())
 
 
-def check_identity(request: WatchRequest, execution: str | None, *, execution_arn: str | None = None) -> Lineage:
+def check_identity(request: WatchRequest, execution: str | None, *, execution_arn: str | None = None,
+                   registry_decides: bool = False) -> Lineage:
     """One watcher per task: the execution must carry one of the task's watch names
     (``naming``), a continuation only in a hand-over name, and a hand-over only
     from its predecessor: ``AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`` must be
@@ -111,7 +113,10 @@ def check_identity(request: WatchRequest, execution: str | None, *, execution_ar
     except ValueError as error:
         raise InvalidInput(f"continuation generation out of range: {_clip(str(error), MAX_ECHOED_FIELD_CHARS)}") \
             from None
-    if lineage is None or lineage.generation != generation:
+    # With the registry, a hand-over's input names only the task: any name of the task's line is
+    # accepted here, and the registry decides whether this execution may hold the watch.
+    any_generation = registry_decides and continuation is None
+    if lineage is None or (lineage.generation != generation and not any_generation):
         raise InvalidInput(
             f"this execution is named {_clip(execution, MAX_ECHOED_FIELD_CHARS)!r}; a watch of {request.taskId} "
             f"must be named {expected!r}, so that Step Functions refuses a second watcher of the same task"

@@ -43,6 +43,14 @@ def events_backend() -> Any:
     return EventsBackend
 
 
+def dynamodb_handler() -> Any:
+    """``DynamoHandler.call_action``: every DynamoDB request, the SDK's and the state machine's
+    DynamoDB steps' alike (where localrun.injected_faults answers a table outage)."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    return DynamoHandler
+
+
 def state_base() -> Any:
     """The base class of every ASL state; its ``_eval_body`` runs one state (bench/engine_profile.py times it)."""
     from moto.stepfunctions.parser.asl.component.state.state import CommonStateField

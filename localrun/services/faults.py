@@ -56,7 +56,8 @@ class FaultConfigError(ValueError):
     """The scenario's ``faults`` object is not usable."""
 
 
-_KEYS = {"seed", "throttleRate", "serverErrorRate", "putEventsFailureRate", "tokenBuckets", "putEventsOutages"}
+_KEYS = {"seed", "throttleRate", "serverErrorRate", "putEventsFailureRate", "tokenBuckets", "putEventsOutages",
+         "tableOutages", "lambdaCrashes"}
 _BUCKET_KEYS = {"capacity", "refillPerSecond", "reservedShare"}
 SERVICES = (EC2, LICENSE_MANAGER)
 
@@ -115,6 +116,10 @@ class FaultPlan:
     put_events_failure_rate: float = 0.0
     put_events_outages: tuple[tuple[float, float], ...] = ()  # (from, to) simulated seconds: every entry fails
     token_buckets: tuple[tuple[str, BucketSpec], ...] = ()
+    # (from, to): every watch-table call fails as DynamoDB fails (the engine's to apply).
+    table_outages: tuple[tuple[float, float], ...] = ()
+    # (from, to): every Lambda invocation of the state machine fails with an unhandled error.
+    lambda_crashes: tuple[tuple[float, float], ...] = ()
 
     @classmethod
     def parse(cls, raw: Any) -> FaultPlan:
@@ -136,8 +141,10 @@ class FaultPlan:
             raise FaultConfigError("'faults': throttleRate + serverErrorRate cannot exceed 1")
         return cls(
             seed, float(rates["throttleRate"]), float(rates["serverErrorRate"]), float(rates["putEventsFailureRate"]),
-            put_events_outages=_outages(raw.get("putEventsOutages", [])),
+            put_events_outages=_outages(raw.get("putEventsOutages", []), "putEventsOutages"),
             token_buckets=_parse_buckets(raw.get("tokenBuckets")),
+            table_outages=_outages(raw.get("tableOutages", []), "tableOutages"),
+            lambda_crashes=_outages(raw.get("lambdaCrashes", []), "lambdaCrashes"),
         )
 
     @property
@@ -145,7 +152,12 @@ class FaultPlan:
         return self.throttle_rate > 0 or self.server_error_rate > 0
 
 
-def _outages(raw: Any) -> tuple[tuple[float, float], ...]:
+def within(windows: tuple[tuple[float, float], ...], seconds: float) -> bool:
+    """Is ``seconds`` inside one of the ``(from, to)`` windows (from included, to excluded)?"""
+    return any(start <= seconds < end for start, end in windows)
+
+
+def _outages(raw: Any, key: str) -> tuple[tuple[float, float], ...]:
     def seconds(value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
@@ -153,7 +165,7 @@ def _outages(raw: Any) -> tuple[tuple[float, float], ...]:
         isinstance(o, dict) and set(o) == {"from", "to"} and seconds(o["from"]) and seconds(o["to"])
         and o["from"] < o["to"] for o in raw
     ):
-        raise FaultConfigError("'faults.putEventsOutages' must be a list of {'from': seconds, 'to': later seconds}")
+        raise FaultConfigError(f"'faults.{key}' must be a list of {{'from': seconds, 'to': later seconds}}")
     return tuple((float(o["from"]), float(o["to"])) for o in raw)
 
 

@@ -34,6 +34,8 @@ def synth_autostart(**props: Any) -> Template:
 
 
 def rule_with_pattern(template: Template) -> dict[str, Any]:
-    rules = [r for r in template.find_resources("AWS::Events::Rule").values() if "EventPattern" in r["Properties"]]
+    # The API-call rule (with a watch table there is also the rule on the watcher's own execution ends).
+    rules = [r for r in template.find_resources("AWS::Events::Rule").values() if "EventPattern" in r["Properties"]
+             and "AWS API Call via CloudTrail" in r["Properties"]["EventPattern"].get("detail-type", [])]
     assert len(rules) == 1
     return rules[0]["Properties"]

@@ -78,7 +78,7 @@ def test_sweep_starts_a_watch_for_each_unwatched_running_task_with_one_list_call
     assert calls == {"ListExecutions": 1, "StartExecution": 30}
     assert len(executions(state_machine_arn, "RUNNING")) == 50
     assert emitted_metrics(capsys.readouterr().out) == {
-        "RunningTasks": 50.0, "WatchStartRequests": 30.0, "SweepFailures": 0.0
+        "RunningTasks": 50.0, "WatchStartRequests": 30.0, "WatchesResumed": 0.0, "SweepFailures": 0.0
     }
 
     calls.clear()

@@ -39,7 +39,7 @@ def test_long_watch_hands_over_to_fresh_executions() -> None:
     # Every execution but the last polled exactly POLLS_PER_EXECUTION times (+1 validate invocation each).
     assert [e.lambdaInvocations for e in report.executions[:-1]] == [11] * (len(names) - 1)
     handed_over = report.executions[1].input
-    assert handed_over["continuation"]["generation"] == 1  # the generation handing over
+    assert "continuation" not in handed_over  # the input names the task; the registry carries the watch
     assert handed_over["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"].endswith(f":watch-{EC2_INSTANCE}")
 
 
@@ -88,8 +88,8 @@ def test_report_counts_api_calls_transitions_and_history() -> None:
     }
     execution = report.execution(f"watch-{LICENSE_OK}")
     # Validate, Is Request Valid?, Poll, Check Poll Result, Record Pending Change, Publish State Change,
-    # Record Delivered Change, Is Task Finished?, Task Completed
-    assert execution.stateTransitions == 9
+    # Is The Task Over?, Record Delivered End, Is Task Finished?, Task Completed
+    assert execution.stateTransitions == 10
     assert execution.lambdaInvocations == 2
     assert execution.historyEvents > execution.stateTransitions
     assert report.simulatedSeconds == 0

@@ -18,6 +18,7 @@ from tests.infra.asl import follow
 VALIDATE, POLL, CHECK = c.STEP_VALIDATE, c.STEP_POLL, c.STEP_CHECK_POLL
 WAIT, HAND_OVER = c.STEP_WAIT, c.STEP_HAND_OVER
 PUBLISH_CHANGE, PUBLISH_ERROR = c.STEP_PUBLISH_CHANGE, c.STEP_PUBLISH_ERROR
+REPORT_ERROR, PUBLISH_REJECTION = c.STEP_IS_WATCH_REGISTERED, c.STEP_PUBLISH_REJECTION
 NORMALIZED_STATES = typing.get_args(State)
 LAMBDA_SERVICE_ERRORS = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                          "Lambda.TooManyRequestsException"}
@@ -57,10 +58,15 @@ def test_active_states_wait_and_poll_again(definition, state, changed):
     ("FAILED", "Fail", "Task Failed"),
 ])
 def test_terminal_states_publish_then_end(definition, state, end_type, end_name):
-    path = follow(definition, CHECK, _observed(state, changed=True), stop_at={POLL})
+    document = _observed(state, changed=True)
+    document["status"]["terminal"] = True
+    path = follow(definition, CHECK, document, stop_at={POLL})
 
-    assert path == [CHECK, "Record Pending Change", PUBLISH_CHANGE, "Record Delivered Change", "Is Task Finished?",
-                    end_name]
+    # The end is recorded as delivered and closes the watch (it leaves the open-watches index).
+    assert path == [CHECK, "Record Pending Change", PUBLISH_CHANGE, "Is The Task Over?", "Record Delivered End",
+                    "Is Task Finished?", end_name]
+    assert "#open" in definition["States"]["Record Delivered End"]["Parameters"]["UpdateExpression"].split(
+        "REMOVE")[1]
     assert _end(definition, path)["Type"] == end_type
 
 
@@ -95,7 +101,9 @@ def test_hand_over_starts_the_next_execution_of_this_state_machine(definition, c
     assert hand_over["Resource"] == "arn:aws:states:::states:startExecution"
     assert hand_over["Parameters"]["StateMachineArn.$"] == "$$.StateMachine.Id"
     assert hand_over["Parameters"]["Name.$"] == "$.status.nextExecutionName"
-    assert hand_over["Parameters"]["Input"]["continuation.$"] == "$.status.continuation"
+    # The input names the task; the watch it carries on is the registry's ("Record Successor").
+    assert set(hand_over["Parameters"]["Input"]) == {"taskType.$", "taskId.$",
+                                                     "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$"}
     assert definition["States"][hand_over["Next"]]["Type"] == "Succeed"
 
 
@@ -110,16 +118,24 @@ def test_invalid_requests_never_reach_the_poll_step(definition):
     path = follow(definition, "Is Request Valid?", {"status": {"outcome": "ERROR", "errorCode": "InvalidInput"}},
                   stop_at={POLL})
 
-    # No watch was claimed: nothing to record in the registry.
-    assert path == ["Is Request Valid?", PUBLISH_ERROR, "Is Watch Registered?", "Watch Failed"]
+    # No watch was claimed: nothing to record in the registry; the id is the execution's.
+    assert path == ["Is Request Valid?", REPORT_ERROR, PUBLISH_REJECTION, "Watch Failed"]
     assert follow(definition, "Is Request Valid?", {"status": {"outcome": "VALID"}}, stop_at={POLL})[-1] == POLL
 
 
+@pytest.mark.parametrize(("code", "recorded"), [("TaskNotFound", "Record Delivered Final Error"),
+                                                ("RetriesExhausted", "Record Delivered Error")])
 @pytest.mark.parametrize("start", ["Is Request Valid?", CHECK])
-def test_watch_errors_publish_then_fail_with_the_error_code(definition, start):
-    path = follow(definition, start, {"status": {"outcome": "ERROR", "errorCode": "TaskNotFound"}}, stop_at={POLL})
+def test_watch_errors_go_pending_publish_delivered_then_fail_with_the_error_code(definition, start, code, recorded):
+    path = follow(definition, start, {"watch": {"taskId": "import-i-0123abcd"},
+                                      "status": {"outcome": "ERROR", "errorCode": code}}, stop_at={POLL})
 
-    assert path[-3:] == [PUBLISH_ERROR, "Is Watch Registered?", "Watch Failed"]
+    # One path for every event of a watch: pending -> publish -> delivered (a final error closes it).
+    assert path[-6:] == [REPORT_ERROR, "Record Pending Error", PUBLISH_ERROR, "Is It A Final Error?", recorded,
+                         "Watch Failed"] or path[-7:] == [REPORT_ERROR, "Record Pending Error", PUBLISH_ERROR,
+                                                          "Is It A Final Error?", recorded, "Does The Watch Go On?",
+                                                          "Watch Failed"]
+    assert ("#open" in definition["States"][recorded]["Parameters"]["UpdateExpression"]) is (code == "TaskNotFound")
     failed = definition["States"]["Watch Failed"]
     assert failed["Type"] == "Fail"
     assert failed["ErrorPath"] == "$.status.errorCode"
@@ -185,10 +201,11 @@ def test_exhausted_retries_become_a_retries_exhausted_watch_error(definition, st
     assert record["Type"] == "Pass"
     assert record["Parameters"]["status"]["errorCode"] == "RetriesExhausted"
     assert record["Parameters"]["status"]["detail"]["errorCode"] == "RetriesExhausted"
-    assert record["Next"] == PUBLISH_ERROR
+    assert record["Next"] == REPORT_ERROR
 
 
-@pytest.mark.parametrize(("state", "detail_type"), [(PUBLISH_CHANGE, STATE_CHANGE), (PUBLISH_ERROR, WATCH_ERROR)])
+@pytest.mark.parametrize(("state", "detail_type"), [(PUBLISH_CHANGE, STATE_CHANGE), (PUBLISH_ERROR, WATCH_ERROR),
+                                                    (PUBLISH_REJECTION, WATCH_ERROR)])
 def test_events_go_out_through_the_optimized_put_events_integration(definition, state, detail_type):
     task = definition["States"][state]
 
@@ -242,18 +259,17 @@ def test_hand_over_failures_are_reported_not_silent(definition):
     assert definition["States"][choice["Default"]]["Parameters"]["status"]["errorCode"] == "HandOverBlocked"
     recorder = definition["States"][catches[1]["Next"]]
     assert recorder["Parameters"]["status"]["errorCode"] == "HandOverFailed"
-    assert recorder["Next"] == PUBLISH_ERROR
+    assert recorder["Next"] == REPORT_ERROR
 
 
 def test_watch_errors_built_in_the_state_machine_match_the_event_model(definition):
     fields = WatchErrorDetail.model_fields
     required = {name for name, field in fields.items() if field.is_required()}
     recorders = {name: s for name, s in definition["States"].items()
-                 if s["Type"] == "Pass" and s.get("Next") == PUBLISH_ERROR}
+                 if s["Type"] == "Pass" and s.get("Next") == REPORT_ERROR}
 
     assert set(recorders) == {"Record Validation Failure", "Record Validation Failure Of Unnamed Task",
-                              "Record Poll Failure", "Record Hand Over Failure", "Record Hand Over Blocked",
-                              "Record Registry Failure"}
+                              "Record Poll Failure", "Record Hand Over Failure", "Record Hand Over Blocked"}
     for name, state in recorders.items():
         status = state["Parameters"]["status"]
         detail = {key.removesuffix(".$"): value for key, value in status["detail"].items()}

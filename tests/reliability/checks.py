@@ -86,10 +86,11 @@ def resumed_chain_problems(task_id: str, details: list[dict[str, Any]], outcome:
     """Like ``chain_problems`` for a watch that may have been interrupted and resumed: watch
     errors of an interruption may sit inside the chain, but sequence 1..N holds across it,
     each eventId once, previousState chains over the state changes, and exactly one terminal
-    state change, of state ``outcome``, ends it. ``InvalidInput`` errors belong to no watch
+    state change, of state ``outcome``, ends it. ``InvalidInput`` errors and other rejections
+    (``<executionName>#rejected``: a start whose validate step failed) belong to no watch
     (a mistyped start) and are left out."""
     problems = []
-    details = [d for d in details if d.get("errorCode") != "InvalidInput"]
+    details = [d for d in details if d.get("errorCode") != "InvalidInput" and not _rejection(d)]
     problems += numbering_problems(task_id, details)
     problems += state_chain_problems(task_id, details, errors_know_the_last_state=False)
     terminals = [d for d in details if d["detail-type"] == STATE_CHANGE and d.get("terminal")]

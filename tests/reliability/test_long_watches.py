@@ -55,10 +55,11 @@ def test_a_month_long_watch_hands_over_and_stays_under_the_history_limit(month: 
     assert sum(histories) > HISTORY_LIMIT  # what a single execution would have needed
     # Every generation but the last polled exactly POLLS_PER_EXECUTION times.
     assert [month.execution(n).lambdaInvocations for n in names[:-1]] == [1 + 500] * 8
-    # Each next execution was started by the previous one, with the carried state as its input.
-    continuation = month.execution(names[1]).input["continuation"]
-    assert continuation["generation"] == 1 and continuation["pollCount"] == 500
-    assert month.execution(names[2]).input["continuation"]["pollCount"] == 1000
+    # Each next execution was started by the previous one; its input names only the task (the watch it
+    # carries on is the registry's, recorded with its name before it started).
+    handed = month.execution(names[1]).input
+    assert set(handed) == {"taskType", "taskId", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"}
+    assert handed["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"].endswith(f":{names[0]}")
 
 
 @pytest.mark.slow

@@ -61,4 +61,10 @@ def cancel_recorded(task_id: str, *, watch_started_at: Any, now: Any, settings: 
 
 @tracer.capture_method(capture_response=False)
 def traced_describe(task_type: str, task_id: str, *, settings: Settings) -> Any:
-    return describe_task(task_type, task_id, settings)
+    return describe_task(task_type, task_id, settings, on_ignored=snapshot_part_ignored)
+
+
+def snapshot_part_ignored(reason: str) -> None:
+    """A snapshot part that did not decode, was dated in the future or too old: described instead."""
+    metrics.add_metric(name=c.METRIC_SNAPSHOT_PARTS_IGNORED, unit=MetricUnit.Count, value=1)
+    logger.warning("snapshot part ignored", extra={"reason": reason})

@@ -1,4 +1,6 @@
-"""Step "Validate Watch Request": check the input before any API call."""
+"""Step "Validate Watch Request": validates the request (``watch.start``), which claims the
+task's watch in the registry. The same function serves step "Confirm Successor" of a hand-over
+that found its next name taken; the registry answers that (``Registry.confirm_successor``)."""
 
 import os
 from typing import Any
@@ -6,10 +8,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from conversion_watch import aws_clients, clock, naming, watch
+from conversion_watch import aws_clients, clock, watch
 from conversion_watch import contract as c
 from conversion_watch.observability import logger, metrics, tracer
-from conversion_watch.registry import Registry, describe_execution
+from conversion_watch.registry import Registry
 from conversion_watch.settings import Settings
 
 
@@ -44,12 +46,12 @@ def _registry() -> Registry | None:
 
 
 def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
-    """Is the execution holding the next name the one this execution started?"""
-    me, name = str(request.get("executionArn")), str(request.get("name"))
-    status = describe_execution(aws_clients.client("stepfunctions"), naming.execution_arn(me, name), "*")
-    started_by = (status.input or {}).get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID") if isinstance(
-        status.input, dict) else None
-    if started_by == me:
-        return {"isSuccessor": True, "reason": f"{name} is this execution's successor"}
-    logger.warning("hand-over blocked", extra={"successorName": name, "holderStatus": status.status})
-    return {"isSuccessor": False, "reason": f"{name} is held by an execution ({status.status}) this one did not start"}
+    """Step "Confirm Successor": the registry decides (``Registry.confirm_successor``)."""
+    registry = _registry()
+    if registry is None:
+        return {"isSuccessor": False, "reason": "no watch registry to confirm a successor with"}
+    confirmed, reason = registry.confirm_successor(
+        str(request.get("taskId")), me=str(request.get("executionArn")), name=str(request.get("name")))
+    if not confirmed:
+        logger.warning("hand-over blocked", extra={"successorName": request.get("name"), "reason": reason})
+    return {"isSuccessor": confirmed, "reason": reason}

@@ -30,11 +30,18 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from conversion_watch.contract import DEFAULT_SWEEP_MINUTES, ENV_STATE_MACHINE_ARN, ENV_WATCH_TABLE_NAME
+from conversion_watch.contract import (
+    DEFAULT_SWEEP_MINUTES,
+    ENV_STATE_MACHINE_ARN,
+    ENV_WATCH_TABLE_NAME,
+    RESUMED_STATUSES,
+    SFN_STATUS_CHANGE,
+)
 from conversion_watch_cdk.autostart.patterns import api_call_pattern
 from conversion_watch_cdk.lambda_asset import lambda_code
 from conversion_watch_cdk.task_permissions import XRAY_ACTIONS, acknowledge_wildcards, grant_task_reads, list_actions
 from conversion_watch_cdk.watcher.functions import project_function
+from conversion_watch_cdk.watcher.table import TASK_PREFIX, grant_items, grant_open_watches_query
 
 MIN_SWEEP = Duration.minutes(1)
 MAX_SWEEP = Duration.days(1)
@@ -93,8 +100,9 @@ class WatchAutoStart(Construct):
             self._start_on_api_calls(watch_table)
         self.sweeper: lambda_.Function | None = None
         self.sweep_rule: events.Rule | None = None
+        self.resume_rule: events.Rule | None = None
         if sweep_interval is not None:
-            self._sweep_every(sweep_interval)
+            self._sweep_every(sweep_interval, watch_table)
 
     def _start_on_api_calls(self, watch_table: dynamodb.ITable | None) -> None:
         """The CloudTrail rule -> the starter; what fails lands in an alarmed queue."""
@@ -106,7 +114,7 @@ class WatchAutoStart(Construct):
         )
         if watch_table is not None:
             # Recording a cancel mark (a conditional put) is all it does with the table.
-            watch_table.grant(starter, "dynamodb:PutItem")
+            grant_items(watch_table, starter, ["dynamodb:PutItem"], families=[TASK_PREFIX])
         self.failed_starts = failed_starts = self._failed_starts_queue()
         # EventBridge retries delivering the event; Lambda retries a failing
         # invocation twice. What fails both lands in the queue (and its alarm),
@@ -126,17 +134,38 @@ class WatchAutoStart(Construct):
         self.failed_starts_alarm = self._failed_starts_alarm(failed_starts)
         acknowledge_wildcards(starter, [XRAY_ACTIONS])
 
-    def _sweep_every(self, sweep_interval: Duration) -> None:
-        """A schedule -> the sweeper: one paginated read per task kind, a start per unwatched task."""
+    def _sweep_every(self, sweep_interval: Duration, watch_table: dynamodb.ITable | None) -> None:
+        """A schedule -> the sweeper: every open watch reconciled, one paginated read per task kind,
+        a start per unwatched task. With the table, also the watcher's own executions that ended
+        without finishing -> the sweeper, for that task, within a minute."""
         self.sweeper = sweeper = self._function(
             "SweepFunction",
             "conversion_watch.handlers.sweep_tasks.handler",
-            "Conversion Watch: starts a watch for every running conversion task not yet watched",
+            "Conversion Watch: resumes every open watch whose execution ended; starts a watch for every running "
+            "conversion task not yet watched",
+            {ENV_WATCH_TABLE_NAME: watch_table.table_name} if watch_table is not None else None,
         )
         grant_task_reads(sweeper, list_actions())
-        sweeper.add_to_role_policy(
-            iam.PolicyStatement(actions=["states:ListExecutions"], resources=[self._state_machine.state_machine_arn])
-        )
+        # Which watches run (one call per 1,000): only holders not listed are described.
+        sweeper.add_to_role_policy(iam.PolicyStatement(
+            actions=["states:ListExecutions"], resources=[self._state_machine.state_machine_arn]))
+        if watch_table is not None:
+            # Reads only: the registry items (is the watch open? who holds it?) and the open-watches index.
+            grant_items(watch_table, sweeper, ["dynamodb:GetItem"], families=[TASK_PREFIX])
+            grant_open_watches_query(watch_table, sweeper)
+            self.resume_rule = events.Rule(
+                self,
+                "ResumeOnExecutionEnd",
+                description="Conversion Watch: a watch execution failed, timed out or was aborted -> resume its watch",
+                event_pattern=events.EventPattern(
+                    source=["aws.states"],
+                    detail_type=[SFN_STATUS_CHANGE],
+                    detail={"status": list(RESUMED_STATUSES),
+                            "stateMachineArn": [self._state_machine.state_machine_arn]},
+                ),
+                # A missed event is caught by the next sweep; a retry does the same work.
+                targets=[targets.LambdaFunction(sweeper, retry_attempts=2, max_event_age=Duration.minutes(15))],
+            )
         self.sweep_rule = events.Rule(
             self,
             "SweepSchedule",

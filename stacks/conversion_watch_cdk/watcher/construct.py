@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations
+from aws_cdk import (
+    Acknowledgment,
+    ArnFormat,
+    Aws,
+    CfnResource,
+    Duration,
+    Fn,
+    Names,
+    RemovalPolicy,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -14,7 +25,7 @@ from conversion_watch import contract as c
 from conversion_watch_cdk.task_permissions import grant_cancel_lookup
 from conversion_watch_cdk.watcher.definition import RetryPolicy, build_definition
 from conversion_watch_cdk.watcher.functions import WatcherFunctions
-from conversion_watch_cdk.watcher.table import watch_table
+from conversion_watch_cdk.watcher.table import SNAPSHOT_PREFIX, TASK_PREFIX, allow_writer, grant_items, watch_table
 
 MAX_WATCH_LIMIT = Duration.days(c.MAX_WATCH_DAYS)
 
@@ -51,6 +62,11 @@ class ConversionWatcher(Construct):
         ``events:PutEvents`` of entries with ``event_source`` to every principal
         but this state machine's role, so nobody else can speak for the watcher.
         Turn it off for a bus you bring whose policy you manage. Default: True.
+    :param restrict_table_writes: give the watch table a resource policy that denies
+        data-plane writes (PutItem, UpdateItem, DeleteItem, BatchWriteItem, PartiQL
+        writes) to every principal but the watcher's own roles, so nothing else can
+        write a registry item the watcher would act on. Turn it off to manage the
+        table's resource policy yourself. Default: True.
     :param cancel_evidence_grace: how long a task that ended cancelled, with no evidence of
         why, waits for its cancel call's CloudTrail record before its end is published with
         ``outcomeReason: unknown`` (the end's event comes that much later). ``Duration.seconds(0)``
@@ -74,6 +90,7 @@ class ConversionWatcher(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         powertools_layer_arn: str | None = None,
         restrict_event_source: bool = True,
+        restrict_table_writes: bool = True,
         cancel_evidence_grace: Duration | None = None,
         cancel_lookup: bool = c.DEFAULT_CANCEL_LOOKUP,
     ) -> None:
@@ -97,7 +114,7 @@ class ConversionWatcher(Construct):
         )
         self.event_bus = event_bus or events.EventBus(self, "EventBus", description="Conversion Watch events")
         self.event_source = event_source
-        self.table = watch_table(self)
+        self.table = watch_table(self, restrict_writes=restrict_table_writes)
 
         self.functions = WatcherFunctions(
             self,
@@ -116,13 +133,17 @@ class ConversionWatcher(Construct):
             powertools_layer_arn=powertools_layer_arn,
         )
 
-        # BatchWriteItem: the shared snapshot's parts in one request (conversion_watch.task_snapshots).
-        self.table.grant(self.functions.poll, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                         "dynamodb:BatchWriteItem")
+        # Each role reaches only the item families it needs (dynamodb:LeadingKeys). The poll step writes
+        # the shared snapshot (its lease, and its parts in one BatchWriteItem: conversion_watch.task_snapshots)
+        # and only reads a task's items (its cancel mark).
+        grant_items(self.table, self.functions.poll,
+                    ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], families=[SNAPSHOT_PREFIX])
+        grant_items(self.table, self.functions.poll, ["dynamodb:GetItem"], families=[TASK_PREFIX])
         if cancel_lookup:
             grant_cancel_lookup(self.functions.poll)
         # The validate step claims the task's watch in the registry (conditional writes).
-        self.table.grant(self.functions.validate, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+        grant_items(self.table, self.functions.validate,
+                    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], families=[TASK_PREFIX])
 
         self.log_group = logs.LogGroup(
             self,
@@ -140,9 +161,12 @@ class ConversionWatcher(Construct):
             retry=RetryPolicy(),
             table=self.table,
         )
+        machine_name = state_machine_name(self)
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",
+            state_machine_name=machine_name,
+            role=self._state_machine_role(machine_name),
             definition_body=sfn.DefinitionBody.from_chainable(definition),
             state_machine_type=sfn.StateMachineType.STANDARD,
             comment="Conversion Watch: follows one conversion task to its end and publishes EventBridge events.",
@@ -182,31 +206,64 @@ class ConversionWatcher(Construct):
                 reason="states:DescribeExecution on this state machine's own executions (registry holder checks).",
             )
         )
+        # The state machine's own DynamoDB steps write the registry.
+        allow_writer(self.table, self.state_machine.role)
         self.event_source_policy = self._restrict_event_source() if restrict_event_source else None
         self._acknowledge_unavoidable_wildcards()
 
-    def _restrict_event_source(self) -> events.CfnEventBusPolicy:
+    def _state_machine_role(self, machine_name: str) -> iam.Role:
+        """Assumable by Step Functions for this state machine only (``aws:SourceArn`` names it,
+        ``aws:SourceAccount`` this account: IAM's confused-deputy guidance), not for any state
+        machine that may pass the role: the bus policy and the table policy exempt this role."""
+        stack = Stack.of(self)
+        arn = stack.format_arn(service="states", resource="stateMachine", resource_name=machine_name,
+                               arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        return iam.Role(
+            self,
+            "StateMachineRole",
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com", conditions={
+                "ArnEquals": {"aws:SourceArn": arn},
+                "StringEquals": {"aws:SourceAccount": stack.account},
+            }),
+            description="Conversion Watch: the watcher's state machine (this one only)",
+        )
+
+    def _restrict_event_source(self) -> CfnResource:
         """Deny PutEvents of our ``source`` on the bus to all but the publisher (the state machine role).
 
         ``events:source`` holds one value per entry of the batch, so ``ForAnyValue``: a batch
         with any such entry is refused. Forwarded events (rule -> this bus) are not exempted:
-        they would let anyone forward a forged event in through another bus."""
-        return events.CfnEventBusPolicy(
+        they would let anyone forward a forged event in through another bus.
+
+        ``ArnNotEquals``, not ``ArnNotEqualsIfExists``: IAM evaluates a negated operator whose key
+        is absent from the request as true, and an ``...IfExists`` operator whose key is absent as
+        true too (IAM JSON policy reference, condition operators), so for a request without
+        ``aws:PrincipalArn`` both forms deny alike. EventBridge's documentation does not say
+        whether an archive replay is authorized against the bus policy, nor with which principal;
+        replayed events of our source may therefore be refused (docs/reliability.md)."""
+        statement = iam.PolicyStatement(
+            sid="OnlyTheWatcherPublishesItsSource",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=["events:PutEvents"],
+            resources=[self.event_bus.event_bus_arn],
+            conditions={
+                "ForAnyValue:StringEquals": {"events:source": [self.event_source]},
+                "ArnNotEquals": {"aws:PrincipalArn": self.state_machine.role.role_arn},
+            },
+        )
+        # The resource itself, not the L1 class: CfnEventBusPolicy reads its deprecated ``principal``
+        # property on every synth (a warning), and the L2 EventBusPolicy cannot resolve AnyPrincipal
+        # from Python (a circular grantPrincipal).
+        return CfnResource(
             self,
             "EventSourcePolicy",
-            event_bus_name=self.event_bus.event_bus_name,
-            statement_id="OnlyTheWatcherPublishesItsSource",
-            statement=iam.PolicyStatement(
-                sid="OnlyTheWatcherPublishesItsSource",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["events:PutEvents"],
-                resources=[self.event_bus.event_bus_arn],
-                conditions={
-                    "ForAnyValue:StringEquals": {"events:source": [self.event_source]},
-                    "ArnNotEquals": {"aws:PrincipalArn": self.state_machine.role.role_arn},
-                },
-            ).to_json(),
+            type="AWS::Events::EventBusPolicy",
+            properties={
+                "EventBusName": self.event_bus.event_bus_name,
+                "StatementId": "OnlyTheWatcherPublishesItsSource",
+                "Statement": statement.to_json(),
+            },
         )
 
     def executions_arn(self) -> str:
@@ -250,6 +307,17 @@ class ConversionWatcher(Construct):
 
 
 VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/"
+MAX_STATE_MACHINE_NAME = 80
+STACK_UUID_CHARS = 36
+
+
+def state_machine_name(scope: Construct) -> str:
+    """``<unique id of the construct>-<the stack's UUID>``: derived, never hand-written, at most 80
+    characters, unique per stack and construct. Known before the state machine exists, so its
+    role's trust policy can name it (a generated name is not)."""
+    stack_uuid = Fn.select(2, Fn.split("/", Aws.STACK_ID))
+    prefix = Names.unique_id(scope)[-(MAX_STATE_MACHINE_NAME - STACK_UUID_CHARS - 1):]
+    return Fn.join("-", [prefix, stack_uuid])
 
 
 def vended_log_group_name(scope: Construct) -> str:

@@ -105,6 +105,9 @@ class WatchDefinition:
             .when(outcome_is(c.OUTCOME_VALID), self.poll)
             # A resume whose last change was recorded but never confirmed delivered: deliver it first.
             .when(OBSERVED, self.publish_change)
+            .when(outcome_is(c.OUTCOME_CLOSED),
+                  sfn.Succeed(self.scope, "Watch Already Ended",
+                              comment="A resume found the watch's end delivered: recorded, nothing to publish."))
             .otherwise(self.publish_error)
         )
 
@@ -157,31 +160,23 @@ class WatchDefinition:
 
     @cached_property
     def publish_change(self) -> sfn.IChainable:
-        """Registry (pending) -> publish -> registry (delivered) -> is the task finished?"""
-        pending = self.record(
-            c.STEP_RECORD_PENDING,
-            update="SET #pending = :pending, #pendingWatch = :watch",
-            names={"#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH},
-            values={":pending": as_json(c.STATUS_DETAIL), ":watch": as_json(c.WATCH_PATH)},
-            comment="Registry: the change about to be published (a resume delivers it if this execution cannot).",
+        """Registry (pending) -> publish -> registry (delivered; closed at the task's end) -> finished?"""
+        pending = self.record_pending(c.STEP_RECORD_PENDING,
+                                      "Registry: the change about to be published (a resume delivers it if this "
+                                      "execution cannot).")
+        delivered = self.record_delivered(
+            c.STEP_RECORD_DELIVERY, closes=False, comment="Registry: the change was delivered; a resume continues "
+            "after it.")
+        end_delivered = self.record_delivered(
+            c.STEP_RECORD_END_DELIVERY, closes=True, comment="Registry: the task's end was delivered; the watch is "
+            "closed (no sweep reconciles it again).")
+        delivered.next(self.is_finished)
+        end_delivered.next(self.is_finished)
+        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, c.STATE_CHANGE)).next(
+            sfn.Choice(self.scope, "Is The Task Over?")
+            .when(sfn.Condition.boolean_equals(c.STATUS_TERMINAL, True), end_delivered)
+            .otherwise(delivered)
         )
-        delivered = self.record(
-            c.STEP_RECORD_DELIVERY,
-            update="SET #sequence = :sequence, #watch = :watch REMOVE #pending, #pendingWatch",
-            names={"#sequence": c.REG_SEQUENCE, "#watch": c.REG_WATCH, "#pending": c.REG_PENDING,
-                   "#pendingWatch": c.REG_PENDING_WATCH},
-            values={":sequence": as_number(f"{c.STATUS_DETAIL}.sequence"), ":watch": as_json(c.WATCH_PATH)},
-            comment="Registry: the change was delivered; a resume continues after it.",
-        )
-        registry_failed = self.watch_failure(
-            c.STEP_RECORD_REGISTRY_FAILURE, c.ERROR_RETRIES_EXHAUSTED,
-            "the watch registry could not be updated after retries: {}",
-        )
-        for step in (pending, delivered):
-            step.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
-        for step in (pending, delivered):
-            step.add_catch(registry_failed, errors=["States.ALL"], result_path="$.failure")
-        pending.next(self.publish(c.STEP_PUBLISH_CHANGE, c.STATE_CHANGE)).next(delivered).next(self.is_finished)
         return pending
 
     @cached_property
@@ -204,14 +199,29 @@ class WatchDefinition:
         )
 
     @cached_property
-    def hand_over(self) -> sfn.CustomState:
-        """Continue as new; a name found taken is handed over only if its holder is our successor."""
+    def hand_over(self) -> sfn.IChainable:
+        """Continue as new: the successor's name (and the watch it takes over) is recorded in the
+        registry first, and only that execution may claim the watch; its input decides nothing.
+        A name found taken is handed over only if the registry shows its holder is our successor."""
+        record = self.record(
+            c.STEP_RECORD_SUCCESSOR,
+            update="SET #successor = :name, #successorAt = :at, #watch = :watch",
+            names={"#successor": c.REG_SUCCESSOR, "#successorAt": c.REG_SUCCESSOR_AT, "#watch": c.REG_WATCH},
+            values={":name": tasks.DynamoAttributeValue.from_string(
+                        sfn.JsonPath.string_at(c.STATUS_NEXT_EXECUTION_NAME)),
+                    ":at": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at("$$.State.EnteredTime")),
+                    ":watch": as_json(c.WATCH_PATH)},
+            comment="Registry: the successor's name and the watch it takes over (it claims only if so named).",
+        )
+        record.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+        record.add_catch(self.registry_unavailable, errors=["States.ALL"], result_path="$.recordFailure")
         step = sfn.CustomState(
             self.scope,
             c.STEP_HAND_OVER,
             state_json={
                 "Type": "Task",
-                "Comment": "Continue as new: a fresh execution carries the watch before the history limit.",
+                "Comment": "Continue as new: a fresh execution carries the watch (from the registry) before the "
+                           "history limit; its input names only the task.",
                 "Resource": f"arn:{Stack.of(self.scope).partition}:states:::states:startExecution",
                 "Parameters": {
                     "StateMachineArn.$": "$$.StateMachine.Id",
@@ -219,7 +229,6 @@ class WatchDefinition:
                     "Input": {
                         "taskType.$": "$.watch.taskType",
                         "taskId.$": "$.watch.taskId",
-                        "continuation.$": c.STATUS_CONTINUATION,
                         "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
                     },
                 },
@@ -246,7 +255,7 @@ class WatchDefinition:
             .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), self.handed_over)
             .otherwise(blocked)
         )
-        return step
+        return record.next(step)
 
     @cached_property
     def confirm_successor(self) -> tasks.LambdaInvoke:
@@ -255,12 +264,13 @@ class WatchDefinition:
             c.STEP_CONFIRM_SUCCESSOR,
             lambda_function=self.validate_function,
             payload=sfn.TaskInput.from_object(
-                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME}}
+                {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME,
+                                      "taskId.$": "$.watch.taskId"}}
             ),
             result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
             result_path="$.failure",
             retry_on_service_exceptions=False,
-            comment="The next name was taken: is its holder the execution this one started (a retried start)?",
+            comment="The next name was taken: does the registry show its holder is this watch's successor?",
         )
         self.retry.apply(step, [*LAMBDA_SERVICE_ERRORS, *c.RETRYABLE_ERROR_NAMES])
         return step
@@ -292,23 +302,55 @@ class WatchDefinition:
 
     @cached_property
     def publish_error(self) -> sfn.IChainable:
-        """Publish the watch error, record it (a running watch's sequence is spent), fail red."""
+        """A registered watch's error goes the way of every event: registry (pending) -> publish ->
+        registry (delivered; a final error closes the watch). A request that opened no watch is
+        published under its execution's id (``<executionName>#rejected``). Then the execution fails
+        red, except a resume that redelivered an interrupted error: it goes on watching."""
         watch_failed = sfn.Fail(self.scope, c.STEP_WATCH_FAILED, error_path=c.STATUS_ERROR_CODE,
                                 cause_path=c.STATUS_MESSAGE)
-        record_error = self.record(
-            c.STEP_RECORD_ERROR_DELIVERY,
-            update="SET #sequence = :sequence, #error = :error",
-            names={"#sequence": c.REG_SEQUENCE, "#error": c.REG_ERROR_CODE},
-            values={":sequence": as_number(f"{c.STATUS_DETAIL}.sequence"),
-                    ":error": tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(c.STATUS_ERROR_CODE))},
-            comment="Registry: this watch error was delivered (a final one stops any resume).",
-        )
-        record_error.add_catch(watch_failed, errors=["States.ALL"], result_path="$.recordFailure")
-        record_error.next(watch_failed)
-        return self.publish(c.STEP_PUBLISH_ERROR, c.WATCH_ERROR).next(
-            sfn.Choice(self.scope, c.STEP_IS_WATCH_REGISTERED)
-            .when(sfn.Condition.is_present("$.watch.taskId"), record_error)
+        pending = self.record_pending(c.STEP_RECORD_PENDING_ERROR,
+                                      "Registry: the watch error about to be published, under its own id.")
+        delivered = self.record_delivered(c.STEP_RECORD_ERROR_DELIVERY, closes=False, error=True,
+                                          comment="Registry: this watch error was delivered (the watch stays open).")
+        final = self.record_delivered(c.STEP_RECORD_FINAL_ERROR_DELIVERY, closes=True, error=True,
+                                      comment="Registry: a final watch error was delivered; the watch is closed.")
+        final.next(watch_failed)
+        delivered.next(
+            sfn.Choice(self.scope, "Does The Watch Go On?")
+            .when(sfn.Condition.and_(sfn.Condition.is_present(c.STATUS_RESUMED),
+                                     sfn.Condition.boolean_equals(c.STATUS_RESUMED, True)), self.wait)
             .otherwise(watch_failed)
+        )
+        is_final = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_ERROR_CODE, code)
+                                       for code in c.FINAL_WATCH_ERRORS])
+        pending.next(self.publish(c.STEP_PUBLISH_ERROR, c.WATCH_ERROR)).next(
+            sfn.Choice(self.scope, "Is It A Final Error?").when(is_final, final).otherwise(delivered)
+        )
+        rejected = self.publish(c.STEP_PUBLISH_REJECTION, c.WATCH_ERROR, rejection=True).next(watch_failed)
+        return (
+            sfn.Choice(self.scope, c.STEP_IS_WATCH_REGISTERED)
+            .when(sfn.Condition.is_present("$.watch.taskId"), pending)
+            .otherwise(rejected)
+        )
+
+    @cached_property
+    def registry_unavailable(self) -> sfn.Fail:
+        return sfn.Fail(
+            self.scope,
+            "Registry Unavailable",
+            error=c.REGISTRY_UNAVAILABLE,
+            cause="The watch registry could not record the event about to be published, after retries; nothing "
+                  "was published. The watch stays open: a resume publishes it.",
+        )
+
+    @cached_property
+    def delivery_not_recorded(self) -> sfn.Fail:
+        return sfn.Fail(
+            self.scope,
+            "Delivery Not Recorded",
+            error=c.DELIVERY_NOT_RECORDED,
+            cause="The event was published but the watch registry could not record it, after retries. The watch "
+                  "stays open: a resume records it and goes on without publishing it again.",
         )
 
     @cached_property
@@ -339,7 +381,7 @@ class WatchDefinition:
         )
 
     # -- building blocks ---------------------------------------------------------------------
-    def publish(self, state_id: str, detail_type: str) -> tasks.EventBridgePutEvents:
+    def publish(self, state_id: str, detail_type: str, *, rejection: bool = False) -> tasks.EventBridgePutEvents:
         step = tasks.EventBridgePutEvents(
             self.scope,
             state_id,
@@ -355,7 +397,47 @@ class WatchDefinition:
             comment=f"Publishes a '{detail_type}' event (optimized EventBridge integration).",
         )
         PUBLISH_RETRY.apply(step, EVENTBRIDGE_ERRORS)
-        step.add_catch(self.delivery_failed, errors=["States.ALL"], result_path="$.deliveryFailure")
+        step.add_catch(self.rejection_failed if rejection else self.delivery_failed, errors=["States.ALL"],
+                       result_path="$.deliveryFailure")
+        return step
+
+    @cached_property
+    def rejection_failed(self) -> sfn.Fail:
+        return sfn.Fail(self.scope, "Rejection Not Delivered", error="EventDeliveryFailed",
+                        cause="EventBridge did not accept the rejection's error event after all retries.")
+
+    def record_pending(self, state_id: str, comment: str) -> tasks.DynamoUpdateItem:
+        """Before a publish: the event, and the watch right after it, as this holder's pending record."""
+        step = self.record(
+            state_id,
+            update="SET #pending = :pending, #pendingWatch = :watch",
+            names={"#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH},
+            values={":pending": as_json(c.STATUS_DETAIL), ":watch": as_json(c.WATCH_PATH)},
+            comment=comment,
+        )
+        step.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+        step.add_catch(self.registry_unavailable, errors=["States.ALL"], result_path="$.recordFailure")
+        return step
+
+    def record_delivered(self, state_id: str, *, closes: bool, comment: str,
+                         error: bool = False) -> tasks.DynamoUpdateItem:
+        """After a publish: the delivered sequence (and watch, or error code); ``closes``: the watch's end."""
+        names = {"#sequence": c.REG_SEQUENCE, "#pending": c.REG_PENDING, "#pendingWatch": c.REG_PENDING_WATCH}
+        values = {":sequence": as_number(f"{c.STATUS_DETAIL}.sequence")}
+        if error:
+            names["#error"] = c.REG_ERROR_CODE
+            values[":error"] = tasks.DynamoAttributeValue.from_string(sfn.JsonPath.string_at(c.STATUS_ERROR_CODE))
+            update = "SET #sequence = :sequence, #error = :error REMOVE #pending, #pendingWatch"
+        else:
+            names["#watch"] = c.REG_WATCH
+            values[":watch"] = as_json(c.WATCH_PATH)
+            update = "SET #sequence = :sequence, #watch = :watch REMOVE #pending, #pendingWatch"
+        if closes:
+            names["#open"] = c.REG_OPEN
+            update += ", #open"
+        step = self.record(state_id, update=update, names=names, values=values, comment=comment)
+        step.add_catch(self.superseded, errors=[CONDITION_FAILED], result_path="$.recordFailure")
+        step.add_catch(self.delivery_not_recorded, errors=["States.ALL"], result_path="$.recordFailure")
         return step
 
     def record(self, state_id: str, *, update: str, values: dict[str, tasks.DynamoAttributeValue],
