@@ -100,6 +100,7 @@ STEP_RECORD_HAND_OVER_BLOCKED = "Record Hand Over Blocked"
 STEP_EVENT_DELIVERY_FAILED = "Event Delivery Failed"
 STEP_WATCH_SUPERSEDED = "Watch Superseded"
 STEP_UNEXPECTED_POLL_RESULT = "Unexpected Poll Result"
+STEP_NOT_THE_WATCH_HOLDER = "Not The Watch Holder"
 
 # -- The status document the Lambda steps return and the Choice states branch on ---------------
 # (``conversion_watch.status.Status``: one model, one constructor per outcome.)
@@ -108,7 +109,9 @@ OUTCOME_OBSERVED: Final = "OBSERVED"  # the task was observed (``state``, ``chan
 OUTCOME_PENDING: Final = "PENDING"  # nothing to decide yet (the task is not visible yet): wait and look again
 OUTCOME_ERROR: Final = "ERROR"  # the watch cannot go on: publish the watch error in ``detail``
 OUTCOME_CLOSED: Final = "CLOSED"  # a resume found the watch's end delivered (and recorded it): stop
-STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR, OUTCOME_CLOSED)
+# a valid request whose execution does not hold the task's watch: it ends, publishing nothing for the task
+OUTCOME_REFUSED: Final = "REFUSED"
+STATUS_OUTCOMES = (OUTCOME_VALID, OUTCOME_OBSERVED, OUTCOME_PENDING, OUTCOME_ERROR, OUTCOME_CLOSED, OUTCOME_REFUSED)
 # JSONPaths of the state document (``{"watch": ..., "status": ...}``) the definition reads.
 WATCH_PATH = "$.watch"
 STATUS_PATH = "$.status"
@@ -135,6 +138,8 @@ ERROR_RETRIES_EXHAUSTED = "RetriesExhausted"
 ERROR_HAND_OVER_FAILED = "HandOverFailed"
 ERROR_EVENT_DELIVERY_FAILED = "EventDeliveryFailed"
 ERROR_UNEXPECTED_POLL_RESULT = "UnexpectedPollResult"
+# The execution's error when its request is valid but it does not hold the task's watch (REFUSED).
+NOT_THE_WATCH_HOLDER = "NotTheWatchHolder"
 
 # -- Metrics (Powertools EMF, namespace METRIC_NAMESPACE) the handlers publish -----------------
 METRIC_WATCHES_STARTED = "WatchesStarted"

@@ -26,6 +26,14 @@ class InvalidInput(WatchError):
     error_code = "InvalidInput"
 
 
+class NotTheWatchHolder(WatchError):
+    """A valid request whose execution does not hold the task's watch in the registry (another
+    execution holds it, its end was delivered, or the registry names another successor): the
+    execution ends without publishing anything for the task (a forged or replayed input decides nothing)."""
+
+    error_code = "NotTheWatchHolder"
+
+
 class TaskNotFound(WatchError):
     error_code = "TaskNotFound"
 

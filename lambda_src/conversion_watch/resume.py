@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from conversion_watch import contract as c
-from conversion_watch.errors import InvalidInput
+from conversion_watch.errors import NotTheWatchHolder
 from conversion_watch.models import Watch, WatchErrorDetail, WatchRequest
 from conversion_watch.naming import Lineage
 from conversion_watch.registry import Registration, Registry, ended_with_outcome
@@ -32,7 +32,7 @@ def take_over(
     request: WatchRequest, watch: Watch, lineage: Lineage, *, me: str, registry: Registry, settings: Settings,
     now: datetime,
 ) -> dict[str, Any]:
-    """The validate step's result (``watch`` + ``status``); raises ``InvalidInput`` when the claim is refused."""
+    """The validate step's result (``watch`` + ``status``); raises ``NotTheWatchHolder`` when the claim is refused."""
     current = registry.read(request.taskId)
     my_name = me.rsplit(":", 1)[-1]
     if current is not None and current.holder == me and request.continuation is not None:
@@ -41,27 +41,28 @@ def take_over(
         return _take_over_as_successor(request.taskId, current, watch, lineage, me=me, registry=registry)
     if request.continuation is not None:
         # The input cannot make an execution a successor: only the registry's record of one can.
-        raise InvalidInput("continuation refused: the watch registry does not name this execution as the "
+        raise NotTheWatchHolder("continuation refused: the watch registry does not name this execution as the "
                            "successor of the task's watch")
     dump = watch.model_dump(mode="json")
     if current is None:
         if not registry.claim(request.taskId, me=me, previous=None, watch=dump):
-            raise InvalidInput(f"another execution registered as the watch of {request.taskId} first")
+            raise NotTheWatchHolder(f"another execution registered as the watch of {request.taskId} first")
         return document(dump, Status.valid())
     if current.holder != me:
         holder = registry.holder_status(current.holder)
         name = current.holder.rsplit(":", 1)[-1]
         if holder.status in ("RUNNING", "PENDING_REDRIVE"):
-            raise InvalidInput(f"{request.taskId} is already watched by execution {name!r}")
+            raise NotTheWatchHolder(f"{request.taskId} is already watched by execution {name!r}")
         if not current.open and (_finished(current) or ended_with_outcome(holder)):
-            raise InvalidInput(f"the watch of {request.taskId} already ended with its outcome (execution {name!r})")
+            raise NotTheWatchHolder(
+                f"the watch of {request.taskId} already ended with its outcome (execution {name!r})")
         if current.invalid is not None:
             return _report_invalid(request.taskId, current, watch, lineage, me=me, registry=registry,
                                    settings=settings, now=now)
         if current.undelivered is not None and holder.error == c.DELIVERY_NOT_RECORDED:
             return _record_delivered(request.taskId, current, watch, lineage, me=me, registry=registry)
         if not registry.claim(request.taskId, me=me, previous=current.holder, watch=dump):
-            raise InvalidInput(f"another execution resumed the watch of {request.taskId} first")
+            raise NotTheWatchHolder(f"another execution resumed the watch of {request.taskId} first")
     return _resumed(current.pending_watch if current.undelivered else current.watch, current.sequence,
                     current.undelivered, watch, lineage, settings=settings, now=now)
 
@@ -75,7 +76,7 @@ def _report_invalid(task_id: str, current: Registration, fresh: Watch, lineage: 
                                      "sequence": sequence})
     dump = watch.model_dump(mode="json")
     if not registry.claim(task_id, me=me, previous=current.holder, watch=dump, reset=True):
-        raise InvalidInput(f"another execution resumed the watch of {task_id} first")
+        raise NotTheWatchHolder(f"another execution resumed the watch of {task_id} first")
     message = f"the watch registry's item for {task_id} was invalid and is ignored: {current.invalid}"
     detail = WatchErrorDetail(
         eventId=f"{task_id}#{sequence}", sequence=sequence, taskType=watch.taskType, taskId=task_id,
@@ -107,7 +108,7 @@ def _record_delivered(task_id: str, current: Registration, fresh: Watch, lineage
     })
     dump = watch.model_dump(mode="json")
     if not registry.claim(task_id, me=me, previous=current.holder, watch=dump, delivered=current, close=ends):
-        raise InvalidInput(f"another execution resumed the watch of {task_id} first")
+        raise NotTheWatchHolder(f"another execution resumed the watch of {task_id} first")
     if ends:
         return document(dump, Status.closed(summary=f"the end of {task_id}'s watch (#{pending.get('sequence')}) "
                                                     "was delivered; recorded on resume"))
@@ -128,7 +129,7 @@ def _take_over_as_successor(task_id: str, current: Registration, fresh: Watch, l
     """The holder recorded this execution's name as its successor (and the watch to carry on)
     before starting it: everything comes from the registry, nothing from the input."""
     if not registry.claim_as_successor(task_id, me=me, name=me.rsplit(":", 1)[-1], previous=current.holder):
-        raise InvalidInput("hand-over refused: another execution took the watch over first")
+        raise NotTheWatchHolder("hand-over refused: another execution took the watch over first")
     return document(_registered_watch(current, fresh, lineage), Status.valid())
 
 

@@ -15,6 +15,9 @@ Every Lambda step returns the state document ``{"watch": <Watch>, "status": <Sta
 * ``ERROR``: the watch cannot go on: ``errorCode``, ``message`` and the watch-error
   event in ``detail`` (``resumed``: a resume redelivers an interrupted watch error
   under its own id and, unless it is final, goes on after ``waitSeconds``).
+* ``REFUSED``: a valid request whose execution does not hold the task's watch (another
+  execution holds it, its end was delivered, the registry names another successor): the
+  execution ends without publishing anything for the task; ``message`` says why.
 * ``CLOSED``: a resume found the watch's end delivered by its previous holder
   (which could not record it) and recorded it: nothing to publish.
 
@@ -30,7 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from conversion_watch import contract as c
 
-StatusOutcome = Literal["VALID", "OBSERVED", "PENDING", "ERROR", "CLOSED"]
+StatusOutcome = Literal["VALID", "OBSERVED", "PENDING", "ERROR", "CLOSED", "REFUSED"]
 
 
 class Status(BaseModel):
@@ -89,6 +92,10 @@ class Status(BaseModel):
     def redelivered_error(cls, *, error_code: str, message: str, detail: dict[str, Any], wait_seconds: int) -> Status:
         return cls(outcome=c.OUTCOME_ERROR, errorCode=error_code, message=message, detail=detail, resumed=True,
                    waitSeconds=wait_seconds)
+
+    @classmethod
+    def refused(cls, *, message: str) -> Status:
+        return cls(outcome=c.OUTCOME_REFUSED, errorCode=c.NOT_THE_WATCH_HOLDER, message=message)
 
     @classmethod
     def closed(cls, *, summary: str) -> Status:

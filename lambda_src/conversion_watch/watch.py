@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from conversion_watch import cancel_evidence, naming
 from conversion_watch.contract import CANCELLED, REJECTED_MARKER
 from conversion_watch.durations import elapsed_seconds, human_duration
-from conversion_watch.errors import InvalidInput, TaskNotFound, WatchError, WatchTimedOut
+from conversion_watch.errors import InvalidInput, NotTheWatchHolder, TaskNotFound, WatchError, WatchTimedOut
 from conversion_watch.kinds import TASK_KINDS, kind
 from conversion_watch.models import (
     ONE_YEAR_SECONDS,
@@ -90,6 +90,8 @@ def start(
             return take_over(request, watch, lineage, me=execution_arn, registry=registry, settings=settings, now=now)
     except InvalidInput as error:
         return _input_error(raw_input, error, now=now, execution=execution)
+    except NotTheWatchHolder as error:
+        return document(None, Status.refused(message=_printable(error.message)))
     return document(_dump(watch), Status.valid())
 
 
@@ -102,7 +104,7 @@ def check_identity(request: WatchRequest, execution: str | None, *, execution_ar
     continuation = request.continuation
     started_by = request.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID
     if continuation is not None and not started_by:
-        raise InvalidInput("continuation is only accepted from the watch's previous execution (its hand-over)")
+        raise NotTheWatchHolder("continuation is only accepted from the watch's previous execution (its hand-over)")
     if execution is None:
         return Lineage(generation=continuation.generation + 1 if continuation else 1)
     lineage = naming.parse(execution, request.taskId)
@@ -126,7 +128,7 @@ def check_identity(request: WatchRequest, execution: str | None, *, execution_ar
             execution_arn, naming.execution_name(request.taskId, generation=generation - 1, restart=lineage.restart)
         )
         if started_by != predecessor:
-            raise InvalidInput(
+            raise NotTheWatchHolder(
                 f"continuation refused: started by {_clip(str(started_by), MAX_ECHOED_FIELD_CHARS)!r}, "
                 f"not by this watch's previous execution {predecessor!r}"
             )

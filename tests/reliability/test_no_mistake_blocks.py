@@ -90,10 +90,11 @@ def test_3_a_forged_continuation_runs_no_second_watcher() -> None:
         ],
     })
     status = _status(report)
-    assert status[f"watch-{LICENSE}-g2"] == ("FAILED", "InvalidInput")
-    assert status[f"watch-{LICENSE}-g3"] == ("FAILED", "InvalidInput")
+    # Well-formed continuations that cannot hold the watch: refused, and nothing published for the task.
+    assert status[f"watch-{LICENSE}-g2"] == ("FAILED", "NotTheWatchHolder")
+    assert status[f"watch-{LICENSE}-g3"] == ("FAILED", "NotTheWatchHolder")
     _outcome_chain(report, LICENSE, "COMPLETED")
-    watched = [d for d in events_by_task(report)[LICENSE] if d.get("errorCode") != "InvalidInput"]
+    watched = events_by_task(report)[LICENSE]
     assert [(d["sequence"], d["state"]) for d in watched] == [(1, "IN_PROGRESS"), (2, "COMPLETED")]
 
 

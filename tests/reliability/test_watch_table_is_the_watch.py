@@ -203,12 +203,12 @@ def test_3_an_input_naming_the_real_predecessor_decides_nothing() -> None:
         function_env_overrides=FIXED_5_MIN,
     )
     status = {e.name: (e.status, e.error) for e in report.executions}
-    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "InvalidInput")
-    assert status[f"watch-{VOLUME}-g3"] == ("FAILED", "InvalidInput")
-    assert status[f"watch-{VOLUME}-g5"] == ("FAILED", "InvalidInput")
-    details = _chain(report, VOLUME, "CANCELLED")  # not WatchTimedOut at 300 s
-    watched = [d for d in details if d.get("errorCode") != "InvalidInput"]
-    assert [(d["sequence"], d["state"]) for d in watched] == [(1, "IN_PROGRESS"), (2, "CANCELLED")]
+    # Well-formed inputs that cannot hold the watch: each execution ends publishing nothing for the task.
+    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "NotTheWatchHolder")
+    assert status[f"watch-{VOLUME}-g3"] == ("FAILED", "NotTheWatchHolder")
+    assert status[f"watch-{VOLUME}-g5"] == ("FAILED", "NotTheWatchHolder")
+    watched = _chain(report, VOLUME, "CANCELLED")  # not WatchTimedOut at 300 s
+    assert [(d["sequence"], d.get("state")) for d in watched] == [(1, "IN_PROGRESS"), (2, "CANCELLED")]
     assert watched[-1]["outcomeReason"] != "user-cancelled"  # the forged cancel request decided nothing
 
 
@@ -225,10 +225,9 @@ def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over
     )
     status = {e.name: (e.status, e.error) for e in report.executions}
     assert status[f"watch-{VOLUME}"] == ("FAILED", "HandOverBlocked")
-    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "InvalidInput")
+    assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "NotTheWatchHolder")
     details = _chain(report, VOLUME, "COMPLETED")
-    assert [d["errorCode"] for d in details if d["detail-type"] == WATCH_ERROR and d["errorCode"] != "InvalidInput"] \
-        == ["HandOverBlocked"]
+    assert [d["errorCode"] for d in details if d["detail-type"] == WATCH_ERROR] == ["HandOverBlocked"]
 
 
 def _plant_part(task_id: str, *, tasks: bytes | None = None, state: str = "active",

@@ -158,10 +158,12 @@ def test_a_continuation_resumes_the_watch_in_the_next_generation(lambda_context)
 def test_a_continuation_is_only_taken_from_a_hand_over(lambda_context):
     body = {"taskType": EC2, "taskId": EC2_INSTANCE_TASK, "continuation": GOOD_CONTINUATION}
 
-    status = validate(body, lambda_context)["status"]
+    result = validate(body, lambda_context)
 
-    assert (status["outcome"], status["errorCode"]) == ("ERROR", "InvalidInput")
-    assert "hand-over" in status["message"]
+    # A well-formed request that cannot hold the watch: refused, and no event is built for the task.
+    assert (result["status"]["outcome"], result["status"]["errorCode"]) == ("REFUSED", "NotTheWatchHolder")
+    assert "hand-over" in result["status"]["message"] and "detail" not in result["status"]
+    assert result["watch"] is None
 
 
 def test_a_continuation_cannot_stretch_the_watch_past_one_year(lambda_context):

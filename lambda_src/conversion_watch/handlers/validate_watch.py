@@ -28,7 +28,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         execution_arn=event.get("executionArn"), registry=_registry(),
     )
     status = result["status"]
-    if status["outcome"] == c.OUTCOME_ERROR:
+    if status["outcome"] in (c.OUTCOME_ERROR, c.OUTCOME_REFUSED):
         logger.warning("rejected watch request", extra={"errorCode": status["errorCode"], "reason": status["message"]})
         metrics.add_metric(name=c.METRIC_REJECTED_REQUESTS, unit=MetricUnit.Count, value=1)
     else:

@@ -32,8 +32,12 @@ HANDLER_METRICS: dict[str, tuple[str, ...]] = {
 # Counted from the state machine's own log (a metric filter), not printed by a handler: every
 # execution that failed for another reason than its task failing ("Task Failed").
 WATCHER_FAULTS = c.METRIC_WATCHER_FAULTS
-# The error name of the "Task Failed" state is the task's failure, not the watcher's.
-WATCHER_FAULT_FILTER = f'{{ ($.type = "ExecutionFailed") && ($.details.error != "{c.TASK_FAILED_ERROR}") }}'
+# The error name of the "Task Failed" state is the task's failure, not the watcher's; an execution
+# refused because another one holds the task's watch ("Not The Watch Holder") is no fault either.
+WATCHER_FAULT_FILTER = (
+    f'{{ ($.type = "ExecutionFailed") && ($.details.error != "{c.TASK_FAILED_ERROR}") '
+    f'&& ($.details.error != "{c.NOT_THE_WATCH_HOLDER}") }}'
+)
 
 
 def watcher_faults_metric(label: str | None = None) -> cloudwatch.Metric:

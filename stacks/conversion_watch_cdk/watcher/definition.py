@@ -108,6 +108,11 @@ class WatchDefinition:
             .when(outcome_is(c.OUTCOME_CLOSED),
                   sfn.Succeed(self.scope, "Watch Already Ended",
                               comment="A resume found the watch's end delivered: recorded, nothing to publish."))
+            # Another execution holds the task's watch (a forged, replayed or duplicate start): nothing is
+            # published for the task; the execution ends red with the reason.
+            .when(outcome_is(c.OUTCOME_REFUSED),
+                  sfn.Fail(self.scope, c.STEP_NOT_THE_WATCH_HOLDER, error=c.NOT_THE_WATCH_HOLDER,
+                           cause_path=c.STATUS_MESSAGE))
             .otherwise(self.publish_error)
         )
 
