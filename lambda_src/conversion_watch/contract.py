@@ -101,6 +101,10 @@ STEP_EVENT_DELIVERY_FAILED = "Event Delivery Failed"
 STEP_WATCH_SUPERSEDED = "Watch Superseded"
 STEP_UNEXPECTED_POLL_RESULT = "Unexpected Poll Result"
 STEP_NOT_THE_WATCH_HOLDER = "Not The Watch Holder"
+STEP_TAKE_NEXT_NAME = "Take The Next Name"
+# A hand-over whose successor name another execution holds moves on to the next free name of its line,
+# looking this many names ahead per try (each a DescribeExecution); past them the hand-over is blocked.
+SUCCESSOR_NAMES_TRIED = 10
 
 # -- The status document the Lambda steps return and the Choice states branch on ---------------
 # (``conversion_watch.status.Status``: one model, one constructor per outcome.)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from conversion_watch import contract as c
 from conversion_watch.models import StateChangeDetail, Watch, WatchErrorDetail
-from conversion_watch.naming import execution_arn
+from conversion_watch.naming import execution_arn, execution_name, parse
 from conversion_watch.service_errors import error_code, translate
 from conversion_watch.watch_table import TASK_PREFIX, lost_the_condition, table_error, task_key
 
@@ -183,6 +183,22 @@ class Registry:
             return True, f"{name} was started after it was recorded as the successor"
         return False, (f"{name} is held by an execution ({status.status}) that the watch registry does not name "
                        "as this watch's successor")
+
+    def free_successor_name(self, task_id: str, *, me: str, taken: str) -> str | None:
+        """The first name after ``taken`` in its line (its next generations) that no execution holds,
+        looking at most ``c.SUCCESSOR_NAMES_TRIED`` names ahead; None when all of those are taken (the
+        hand-over is then blocked, and the watch resumes on its next restart line)."""
+        lineage = parse(taken, task_id)
+        if lineage is None:
+            return None
+        for generation in range(lineage.generation + 1, lineage.generation + 1 + c.SUCCESSOR_NAMES_TRIED):
+            try:
+                name = execution_name(task_id, generation=generation, restart=lineage.restart)
+            except ValueError:  # past the names' largest counter or Step Functions' 80 characters
+                return None
+            if describe_execution(self.sfn, execution_arn(me, name), task_id).status == "MISSING":
+                return name
+        return None
 
     def holder_status(self, execution_arn: str) -> HolderStatus:
         return describe_execution(self.sfn, execution_arn, "*")

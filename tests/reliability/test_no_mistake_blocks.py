@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conversion_watch.contract import SUCCESSOR_NAMES_TRIED
 from localrun.engine import run_scenario
 from localrun.report import Report
 from localrun.template import load_template
@@ -53,7 +54,7 @@ def test_1_a_mistyped_start_no_longer_blocks_the_task() -> None:
     _outcome_chain(report, VOLUME, "COMPLETED")
 
 
-def test_2_a_squatted_hand_over_name_ends_in_an_error_and_the_sweep_resumes() -> None:
+def test_2_a_squatted_hand_over_name_moves_the_hand_over_to_the_next_free_name() -> None:
     report = run_scenario(
         {
             "tasks": [_ec2(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
@@ -61,6 +62,23 @@ def test_2_a_squatted_hand_over_name_ends_in_an_error_and_the_sweep_resumes() ->
                 {"at": 0, "input": {"taskType": "ec2-conversion", "taskId": INSTANCE}},
                 {"at": 0, "name": f"watch-{INSTANCE}-g2", "input": {}},
             ],
+            "sweeps": [{"at": 900 * n} for n in range(1, 15)],
+        },
+        function_env_overrides={"POLLS_PER_EXECUTION": "5", "MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"},
+    )
+    status = _status(report)
+    assert status[f"watch-{INSTANCE}"] == ("SUCCEEDED", None)  # handed over to -g3, recorded as successor first
+    assert status[f"watch-{INSTANCE}-g3"] == ("SUCCEEDED", None)
+    details = _outcome_chain(report, INSTANCE, "COMPLETED")
+    assert [d for d in details if d["detail-type"] == WATCH_ERROR] == []
+
+
+def test_2_when_every_next_name_is_squatted_the_hand_over_ends_in_an_error_and_the_sweep_resumes() -> None:
+    squatters = [{"at": 0, "name": f"watch-{INSTANCE}-g{g}", "input": {}} for g in range(2, 3 + SUCCESSOR_NAMES_TRIED)]
+    report = run_scenario(
+        {
+            "tasks": [_ec2(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
+            "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": INSTANCE}}, *squatters],
             "sweeps": [{"at": 900 * n} for n in range(1, 15)],
         },
         function_env_overrides={"POLLS_PER_EXECUTION": "5", "MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"},

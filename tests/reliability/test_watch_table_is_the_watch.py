@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from conversion_watch.clock import utc_now
+from conversion_watch.contract import SUCCESSOR_NAMES_TRIED
 from conversion_watch.task_snapshots import part_of
 from conversion_watch.watch_table import snapshot_key
 from localrun.engine import run_scenario
@@ -135,13 +136,14 @@ def test_2_a_watch_resumes_past_any_number_of_squatted_restart_names() -> None:
 
 
 def test_6_one_event_id_per_event_when_the_delivered_record_fails_after_a_published_error() -> None:
-    """HandOverBlocked is published as #2 (the -g2 name is squatted), then recording its delivery
+    """HandOverBlocked is published as #2 (-g2 and the ten names after it are squatted), then recording its delivery
     fails past its retries (a table outage): the resume records #2 as delivered -- it does not
     publish it again -- and the next change is #3, never a second, different #2."""
     report = run_scenario(
         {
             "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "cancelling"), (4 * 3600, "cancelled"))],
-            "watches": [_watch(VOLUME), {"at": 0, "name": f"watch-{VOLUME}-g2", "input": {}}],
+            "watches": [_watch(VOLUME), *({"at": 0, "name": f"watch-{VOLUME}-g{g}", "input": {}}
+                                          for g in range(2, 3 + SUCCESSOR_NAMES_TRIED))],
             "sweeps": _sweeps(900, 6 * 3600),
             # The hand-over is due at the fifth poll (1,200 s); its error waits out the bus outage
             # and is published after 2,500 s, when the table no longer answers.
@@ -214,7 +216,8 @@ def test_3_an_input_naming_the_real_predecessor_decides_nothing() -> None:
 
 def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over() -> None:
     """A -g2 started early, with an input naming the real predecessor: the registry never named
-    it the successor, so the hand-over is blocked (never a silent SUCCEEDED) and the watch resumed."""
+    it the successor, so it decides nothing (refused, nothing published); the hand-over moves on
+    to the next free name of the line, which the registry names first."""
     report = run_scenario(
         {
             "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "completed"))],
@@ -224,10 +227,11 @@ def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over
         function_env_overrides={**FIXED_5_MIN, "POLLS_PER_EXECUTION": "5"},
     )
     status = {e.name: (e.status, e.error) for e in report.executions}
-    assert status[f"watch-{VOLUME}"] == ("FAILED", "HandOverBlocked")
+    assert status[f"watch-{VOLUME}"] == ("SUCCEEDED", None)  # handed over, to -g3
     assert status[f"watch-{VOLUME}-g2"] == ("FAILED", "NotTheWatchHolder")
+    assert status[f"watch-{VOLUME}-g3"] == ("SUCCEEDED", None)
     details = _chain(report, VOLUME, "COMPLETED")
-    assert [d["errorCode"] for d in details if d["detail-type"] == WATCH_ERROR] == ["HandOverBlocked"]
+    assert [d for d in details if d["detail-type"] == WATCH_ERROR] == []
 
 
 def _plant_part(task_id: str, *, tasks: bytes | None = None, state: str = "active",

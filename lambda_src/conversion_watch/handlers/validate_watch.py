@@ -49,9 +49,13 @@ def confirm_successor(request: dict[str, Any]) -> dict[str, Any]:
     """Step "Confirm Successor": the registry decides (``Registry.confirm_successor``)."""
     registry = _registry()
     if registry is None:
-        return {"isSuccessor": False, "reason": "no watch registry to confirm a successor with"}
-    confirmed, reason = registry.confirm_successor(
-        str(request.get("taskId")), me=str(request.get("executionArn")), name=str(request.get("name")))
-    if not confirmed:
-        logger.warning("hand-over blocked", extra={"successorName": request.get("name"), "reason": reason})
-    return {"isSuccessor": confirmed, "reason": reason}
+        return {"isSuccessor": False, "reason": "no watch registry to confirm a successor with", "nextName": None}
+    task_id, me, name = str(request.get("taskId")), str(request.get("executionArn")), str(request.get("name"))
+    confirmed, reason = registry.confirm_successor(task_id, me=me, name=name)
+    if confirmed:
+        return {"isSuccessor": True, "reason": reason}
+    next_name = registry.free_successor_name(task_id, me=me, taken=name)
+    logger.warning("successor name taken", extra={"successorName": name, "reason": reason, "nextName": next_name})
+    # The hand-over moves on to the next free name of the line (recorded as the successor first); with none,
+    # it is blocked.
+    return {"isSuccessor": False, "reason": reason, "nextName": next_name}

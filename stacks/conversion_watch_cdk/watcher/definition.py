@@ -255,9 +255,18 @@ class WatchDefinition:
             c.STEP_RECORD_HAND_OVER_BLOCKED, c.HAND_OVER_BLOCKED,
             "the next name is held by an execution that is not the successor of this watch: {}",
         )
+        # Someone else holds the name: record the next free name of the line as the successor, start it.
+        take_next_name = sfn.Pass(
+            self.scope, c.STEP_TAKE_NEXT_NAME, input_path="$.failure.nextName",
+            result_path=c.STATUS_NEXT_EXECUTION_NAME,
+            comment="The successor's name is held by an execution this watch did not start: the next free one.",
+        )
+        take_next_name.next(record)
         confirm.next(
             sfn.Choice(self.scope, c.STEP_IS_OUR_SUCCESSOR)
             .when(sfn.Condition.boolean_equals("$.failure.isSuccessor", True), self.handed_over)
+            .when(sfn.Condition.and_(sfn.Condition.is_present("$.failure.nextName"),
+                                     sfn.Condition.is_string("$.failure.nextName")), take_next_name)
             .otherwise(blocked)
         )
         return record.next(step)
@@ -272,7 +281,8 @@ class WatchDefinition:
                 {"confirmSuccessor": {"executionArn.$": "$$.Execution.Id", "name.$": c.STATUS_NEXT_EXECUTION_NAME,
                                       "taskId.$": "$.watch.taskId"}}
             ),
-            result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason"},
+            result_selector={"isSuccessor.$": "$.Payload.isSuccessor", "Error.$": "$.Payload.reason",
+                             "nextName.$": "$.Payload.nextName"},
             result_path="$.failure",
             retry_on_service_exceptions=False,
             comment="The next name was taken: does the registry show its holder is this watch's successor?",
