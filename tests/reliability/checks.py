@@ -14,6 +14,12 @@ SERVICE_CALLS = ("ec2:DescribeConversionTasks", "license-manager:GetLicenseConve
                  "license-manager:ListLicenseConversionTasks")  # the shared snapshot's refresh
 
 
+def ec2_conversion(task_id: str, *timeline: tuple[float, str]) -> dict[str, Any]:
+    """A scenario task of kind ``ec2-conversion`` with its ``(at, state)`` timeline."""
+    return {"taskType": "ec2-conversion", "taskId": task_id,
+            "timeline": [{"at": at, "state": state} for at, state in timeline]}
+
+
 def service_calls(report: Report) -> int:
     """Calls that reached EC2 or License Manager (fault answers included)."""
     return sum(report.apiCalls.get(name, 0) for name in SERVICE_CALLS)

@@ -14,7 +14,7 @@ from conversion_watch.contract import SUCCESSOR_NAMES_TRIED
 from localrun.engine import run_scenario
 from localrun.report import Report
 from localrun.template import load_template
-from tests.reliability.checks import STATE_CHANGE, WATCH_ERROR, events_by_task, resumed_chain_problems
+from tests.reliability.checks import STATE_CHANGE, WATCH_ERROR, ec2_conversion, events_by_task, resumed_chain_problems
 
 VOLUME = "import-vol-blocked01"
 INSTANCE = "import-i-handover01"
@@ -24,11 +24,6 @@ LICENSE = "lct-forged0001"
 @pytest.fixture(autouse=True)
 def _quiet_moto() -> None:
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # failed executions are expected here
-
-
-def _ec2(task_id: str, *timeline: tuple[float, str]) -> dict[str, Any]:
-    return {"taskType": "ec2-conversion", "taskId": task_id,
-            "timeline": [{"at": at, "state": state} for at, state in timeline]}
 
 
 def _outcome_chain(report: Report, task_id: str, outcome: str) -> list[dict[str, Any]]:
@@ -43,7 +38,7 @@ def _status(report: Report) -> dict[str, tuple[str, str | None]]:
 
 def test_1_a_mistyped_start_no_longer_blocks_the_task() -> None:
     report = run_scenario({
-        "tasks": [_ec2(VOLUME, (0, "active"), (3600, "completed"))],
+        "tasks": [ec2_conversion(VOLUME, (0, "active"), (3600, "completed"))],
         # Someone types the other task type into the console, under the task's name.
         "watches": [{"at": 0, "name": f"watch-{VOLUME}", "input": {"taskType": "license-conversion",
                                                                    "taskId": VOLUME}}],
@@ -57,7 +52,7 @@ def test_1_a_mistyped_start_no_longer_blocks_the_task() -> None:
 def test_2_a_squatted_hand_over_name_moves_the_hand_over_to_the_next_free_name() -> None:
     report = run_scenario(
         {
-            "tasks": [_ec2(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
+            "tasks": [ec2_conversion(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
             "watches": [
                 {"at": 0, "input": {"taskType": "ec2-conversion", "taskId": INSTANCE}},
                 {"at": 0, "name": f"watch-{INSTANCE}-g2", "input": {}},
@@ -77,7 +72,7 @@ def test_2_when_every_next_name_is_squatted_the_hand_over_ends_in_an_error_and_t
     squatters = [{"at": 0, "name": f"watch-{INSTANCE}-g{g}", "input": {}} for g in range(2, 3 + SUCCESSOR_NAMES_TRIED)]
     report = run_scenario(
         {
-            "tasks": [_ec2(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
+            "tasks": [ec2_conversion(INSTANCE, (0, "active"), (3 * 3600, "completed"))],
             "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": INSTANCE}}, *squatters],
             "sweeps": [{"at": 900 * n} for n in range(1, 15)],
         },
@@ -120,7 +115,7 @@ def test_4_a_dead_watch_is_resumed_and_its_undelivered_change_delivered_under_it
     # An outage longer than the publish step's budget kills the watch while it publishes #2.
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "cancelling"), (7 * 3600, "cancelled"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "cancelling"), (7 * 3600, "cancelled"))],
             "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": VOLUME}}],
             "faults": {"putEventsOutages": [{"from": 1200, "to": 1200 + 5 * 3600}]},
             "sweeps": [{"at": 900 * n} for n in range(1, 36)],
@@ -138,7 +133,7 @@ def test_4_a_dead_watch_is_resumed_and_its_undelivered_change_delivered_under_it
 def test_5_a_one_hour_eventbridge_outage_is_ridden_out() -> None:
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "cancelling"), (3 * 3600, "cancelled"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "cancelling"), (3 * 3600, "cancelled"))],
             "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": VOLUME}}],
             "faults": {"putEventsOutages": [{"from": 1200, "to": 1200 + 3600}]},
         },
@@ -161,7 +156,7 @@ def test_6_hostile_inputs_end_in_invalid_input_and_the_run_reports(tmp_path: Pat
     continuation = {"watchStartedAt": "2026-01-05T09:00:00Z", "deadline": "2026-02-05T09:00:00Z",
                     "pollCount": 0, "sequence": 0, "generation": 10**30}
     report = run_scenario({
-        "tasks": [_ec2(VOLUME, (0, "active"), (600, "completed"))],
+        "tasks": [ec2_conversion(VOLUME, (0, "active"), (600, "completed"))],
         "watches": [
             {"at": 0, "name": "deep-300", "input": {"taskType": "ec2-conversion", "taskId": VOLUME,
                                                     "extra": _nested(300)}},

@@ -21,7 +21,7 @@ from localrun.engine import run_scenario
 from localrun.report import Report
 from localrun.template import load_template
 from tests.autostart.fleet import ec2_task
-from tests.reliability.checks import WATCH_ERROR, events_by_task, resumed_chain_problems
+from tests.reliability.checks import WATCH_ERROR, ec2_conversion, events_by_task, resumed_chain_problems
 
 VOLUME = "import-vol-0e0e0e0e"
 FIXED_5_MIN = {"MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"}
@@ -30,11 +30,6 @@ FIXED_5_MIN = {"MIN_POLL_SECONDS": "300", "MAX_POLL_SECONDS": "300"}
 @pytest.fixture(autouse=True)
 def _quiet_moto() -> None:
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # failed executions are expected here
-
-
-def _ec2(task_id: str, *timeline: tuple[float, str]) -> dict[str, Any]:
-    return {"taskType": "ec2-conversion", "taskId": task_id,
-            "timeline": [{"at": at, "state": state} for at, state in timeline]}
 
 
 def _watch(task_id: str, at: float = 0) -> dict[str, Any]:
@@ -62,7 +57,7 @@ def test_1_a_watch_that_dies_near_its_tasks_end_still_delivers_the_end() -> None
     tasks) and resumes it until COMPLETED is delivered, within one sweep of the outage's end."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "completed"))],
             "watches": [_watch(VOLUME)],
             "sweeps": _sweeps(900, 36000),
             "faults": {"putEventsOutages": [{"from": 1700, "to": 19700}]},
@@ -80,7 +75,7 @@ def test_1_a_lambda_crash_at_the_tasks_end_is_resumed_and_the_end_delivered() ->
     delivers COMPLETED."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "completed"))],
             "watches": [_watch(VOLUME)],
             "sweeps": _sweeps(900, 9000),
             "faults": {"lambdaCrashes": [{"from": 1700, "to": 5000}]},
@@ -102,7 +97,7 @@ def test_2_restart_names_never_run_out_over_a_six_hour_table_outage() -> None:
     outage = {"from": 600, "to": 600 + 6 * 3600}
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (3 * 3600, "completed"))],
             "watches": [_watch(VOLUME)],
             "sweeps": _sweeps(900, outage["to"] + 3600),
             "faults": {"tableOutages": [outage]},
@@ -123,7 +118,7 @@ def test_2_a_watch_resumes_past_any_number_of_squatted_restart_names() -> None:
     squatters = [{"at": 0, "name": f"watch-{VOLUME}-r{n}", "input": {}} for n in range(2, 27)]
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "completed"))],
             "watches": [_watch(VOLUME), *squatters],
             "sweeps": _sweeps(900, 8 * 3600),
             # Longer than the publish step's budget: the first watch dies publishing COMPLETED.
@@ -141,7 +136,7 @@ def test_6_one_event_id_per_event_when_the_delivered_record_fails_after_a_publis
     publish it again -- and the next change is #3, never a second, different #2."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "cancelling"), (4 * 3600, "cancelled"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (3 * 3600, "cancelling"), (4 * 3600, "cancelled"))],
             "watches": [_watch(VOLUME), *({"at": 0, "name": f"watch-{VOLUME}-g{g}", "input": {}}
                                           for g in range(2, 3 + SUCCESSOR_NAMES_TRIED))],
             "sweeps": _sweeps(900, 6 * 3600),
@@ -161,7 +156,7 @@ def test_6_one_event_id_per_event_when_the_delivered_record_fails_after_a_publis
 def test_6_a_change_published_but_not_recorded_is_never_published_again() -> None:
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "cancelling"), (7 * 3600, "cancelled"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "cancelling"), (7 * 3600, "cancelled"))],
             "watches": [_watch(VOLUME)],
             "sweeps": _sweeps(900, 8 * 3600),
             "faults": {"putEventsOutages": [{"from": 1700, "to": 3000}],
@@ -194,7 +189,7 @@ def test_3_an_input_naming_the_real_predecessor_decides_nothing() -> None:
     the successor the registry names: each is refused, and the real watch ends with the truth."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (2400, "cancelled"))],  # nobody asked for a cancel
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (2400, "cancelled"))],  # nobody asked for a cancel
             "watches": [
                 _watch(VOLUME),
                 _forged(600, f"watch-{VOLUME}-g2", _continuation(deadline="2026-01-05T09:05:00Z")),
@@ -220,7 +215,7 @@ def test_3_a_squatted_successor_name_naming_the_real_predecessor_is_no_hand_over
     to the next free name of the line, which the registry names first."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (3 * 3600, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (3 * 3600, "completed"))],
             "watches": [_watch(VOLUME), _forged(60, f"watch-{VOLUME}-g2", _continuation())],
             "sweeps": _sweeps(900, 4 * 3600),
         },
@@ -258,7 +253,7 @@ def _plant_part(task_id: str, *, tasks: bytes | None = None, state: str = "activ
 def test_5_the_snapshot_is_a_hint(plant: Callable[[], Callable[[str], None]], at: float) -> None:
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "completed"))],
             "watches": [{"at": 0, "input": {"taskType": "ec2-conversion", "taskId": VOLUME, "maxWatchSeconds": 7200}}],
         },
         function_env_overrides=FIXED_5_MIN,
@@ -295,8 +290,8 @@ def test_4_a_registry_item_naming_another_task_is_reported_once_never_published(
               "pollCount": 1, "elapsedSeconds": 0, "elapsed": "0 s", "task": {}}
     report = run_scenario(
         {
-            "tasks": [_ec2(PLANTED, (0, "active"), (3600, "completed")),
-                      _ec2(VICTIM, (0, "active"), (5400, "cancelled"))],
+            "tasks": [ec2_conversion(PLANTED, (0, "active"), (3600, "completed")),
+                      ec2_conversion(VICTIM, (0, "active"), (5400, "cancelled"))],
             "watches": [_watch(VICTIM)],
             "sweeps": _sweeps(900, 7200),
         },
@@ -317,7 +312,7 @@ def test_7_a_dead_watch_is_resumed_within_a_minute_not_a_sweep_later() -> None:
     the state machine's own FAILED execution resumes the watch within a minute of its death."""
     report = run_scenario(
         {
-            "tasks": [_ec2(VOLUME, (0, "active"), (1800, "completed"))],
+            "tasks": [ec2_conversion(VOLUME, (0, "active"), (1800, "completed"))],
             "watches": [_watch(VOLUME)],
             "sweeps": [{"at": 7200}],
             "faults": {"lambdaCrashes": [{"from": 1800, "to": 1801}]},
