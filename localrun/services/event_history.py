@@ -13,8 +13,6 @@ quota ("two per second, per account, per Region") is not simulated.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import threading
 import uuid
@@ -23,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from localrun.services.faults import ServiceFault
+from localrun.services.pages import next_token, token_offset
 
 OPERATION = "LookupEvents"
 TARGET_PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
@@ -75,10 +74,11 @@ class EventHistory:
                  and max(start, oldest) <= epoch + timedelta(seconds=r.made_at) <= end
                  and (attribute is None or str(r.detail.get(_FIELDS[attribute[0]])) == attribute[1])]
         found.sort(key=lambda r: r.made_at, reverse=True)
-        offset = _offset(request.get("NextToken"))
+        offset = token_offset(request.get("NextToken"),
+                              invalid=ServiceFault("InvalidNextTokenException", "The NextToken is not valid.", 400))
         result: dict[str, Any] = {"Events": [_event(r, epoch) for r in found[offset: offset + size]]}
         if offset + size < len(found):
-            result["NextToken"] = base64.urlsafe_b64encode(json.dumps({"offset": offset + size}).encode()).decode()
+            result["NextToken"] = next_token(offset + size)
         return result
 
 
@@ -102,16 +102,6 @@ def _time(raw: Any, *, default: datetime) -> datetime:
     raise ServiceFault("InvalidTimeRangeException", f"not a timestamp: {raw!r}", 400)
 
 
-def _offset(token: Any) -> int:
-    if token is None:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(str(token).encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        offset = None
-    if not isinstance(offset, int) or offset < 0:
-        raise ServiceFault("InvalidNextTokenException", "The NextToken is not valid.", 400)
-    return offset
 
 
 def _event(recorded: Recorded, epoch: datetime) -> dict[str, Any]:

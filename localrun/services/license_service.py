@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from localrun.services.faults import ServiceFault
+from localrun.services.pages import next_token, token_offset
 from localrun.services.scenario import LICENSE, LICENSE_ID, LICENSE_ID_MAX, TERMINAL, Entry, Task, stable_hex
 
 DEFAULT_PAGE_SIZE = 10  # the service documents none; small enough that callers must paginate
@@ -50,10 +48,10 @@ def list_license_conversion_tasks(
             rendered = render(task, entry, epoch, region)
             if matches(rendered):
                 rows.append(rendered)
-    start = _offset(request.get("NextToken"))
+    start = token_offset(request.get("NextToken"), invalid=_invalid("The NextToken is not valid."))
     result: dict[str, Any] = {"LicenseConversionTasks": rows[start : start + page_size]}
     if start + page_size < len(rows):
-        result["NextToken"] = _token(start + page_size)
+        result["NextToken"] = next_token(start + page_size)
     return result
 
 
@@ -91,22 +89,6 @@ def _filter(filters: Any) -> Any:
         return all(task[field[name]] in values for name, values in wanted)
 
     return matches
-
-
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def _offset(token: Any) -> int:
-    if token is None:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(str(token).encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise _invalid("The NextToken is not valid.") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise _invalid("The NextToken is not valid.")
-    return offset
 
 
 def _invalid(message: str) -> ServiceFault:
