@@ -7,18 +7,49 @@ snapshot a registered AMI uses: ``InvalidSnapshot.InUse``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from conversion_watch.contract import COMPLETED
+from conversion_watch.errors import TaskNotFound
+from conversion_watch.kinds import kind
+from conversion_watch.resources.base import flag
 from conversion_watch.service_errors import error_code
+
+# What a completed import made: (the ids ``release`` takes, how to name them), or None if it made nothing.
+Made = Callable[[Any], tuple[dict[str, str], str] | None]
+Release = Callable[[Any, Mapping[str, str]], list[str]]
 
 GONE = {"InvalidAMIID.NotFound", "InvalidAMIID.Unavailable", "InvalidSnapshot.NotFound"}
 # CancelImportTask on a task that already ended or is unknown (EC2's error-code reference lists no
 # code for this case; InvalidParameterValue / IncorrectState are what is treated as "nothing to cancel").
 NOTHING_TO_CANCEL = {"InvalidParameterValue", "IncorrectState", "InvalidConversionTaskId"}
 CANCEL_REASON = "The CloudFormation resource that started this import was deleted (or rolled back)."
+
+
+def remove_import(clients: Any, task_id: str, properties: Mapping[str, Any], *, task_type: str, product: str,
+                  made: Made, release: Release) -> list[str]:
+    """An import resource's Delete: cancel a running import; release what a completed one made (``made``,
+    then ``release``) unless ``RetainOnDelete``."""
+    ec2 = clients("ec2")
+    task_kind = kind(task_type)
+    try:
+        task = task_kind.describe(ec2, task_id)
+    except TaskNotFound:
+        # The import describes list tasks of the last 7 days only: older, its results are not known here.
+        describe = task_kind.describe_action.split(":", 1)[1]
+        return [f"{task_id} is no longer listed by {describe}; nothing removed"]
+    if not task.terminal:
+        return [cancel_import(ec2, task_id) + where(task)]
+    made_ids = made(task) if task.state == COMPLETED else None
+    if made_ids is None:
+        return [f"{task_id} ended {task.state}; it left no {product}"]
+    ids, named = made_ids
+    if flag(properties, "RetainOnDelete"):
+        return [f"kept {named}: RetainOnDelete"]
+    return release(clients, ids)
 
 
 def cancel_import(ec2: Any, task_id: str) -> str:

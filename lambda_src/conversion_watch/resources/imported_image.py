@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from conversion_watch.contract import COMPLETED, RESOURCE_IMPORTED_IMAGE, SIGNAL_LIST_SEPARATOR
+from conversion_watch.contract import RESOURCE_IMPORTED_IMAGE, SIGNAL_LIST_SEPARATOR
 from conversion_watch.errors import TaskNotFound
 from conversion_watch.kinds import kind
 from conversion_watch.resources import ec2_cleanup
@@ -91,19 +91,15 @@ def attributes(snapshot: Any) -> list[str]:
 
 def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[str]:
     """Cancel a running import; deregister the AMI and delete its snapshots unless they are retained."""
-    ec2 = clients("ec2")
-    try:
-        task = kind(TASK_TYPE).describe(ec2, task_id)
-    except TaskNotFound:
-        # DescribeImportImageTasks lists tasks of the last 7 days only: older, its results are not known here.
-        return [f"{task_id} is no longer listed by DescribeImportImageTasks; nothing removed"]
-    if not task.terminal:
-        return [ec2_cleanup.cancel_import(ec2, task_id) + ec2_cleanup.where(task)]
-    if task.state != COMPLETED or not task.facts.imageId:
-        return [f"{task_id} ended {task.state}; it left no image"]
-    if flag(properties, "RetainOnDelete"):
-        return [f"kept {task.facts.imageId} ({', '.join(task.facts.snapshotIds)}): RetainOnDelete"]
-    return release(clients, {"ImageId": task.facts.imageId, "SnapshotIds": ",".join(task.facts.snapshotIds)})
+    return ec2_cleanup.remove_import(clients, task_id, properties, task_type=TASK_TYPE, product="image",
+                                     made=_made, release=release)
+
+
+def _made(task: Any) -> tuple[dict[str, str], str] | None:
+    if not task.facts.imageId:
+        return None
+    ids = {"ImageId": task.facts.imageId, "SnapshotIds": ",".join(task.facts.snapshotIds)}
+    return ids, f"{task.facts.imageId} ({', '.join(task.facts.snapshotIds)})"
 
 
 def release(clients: Any, attributes: Mapping[str, str]) -> list[str]:

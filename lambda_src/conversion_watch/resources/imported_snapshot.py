@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversion_watch.contract import COMPLETED, RESOURCE_IMPORTED_SNAPSHOT
+from conversion_watch.contract import RESOURCE_IMPORTED_SNAPSHOT
 from conversion_watch.errors import TaskNotFound
 from conversion_watch.kinds import kind
 from conversion_watch.resources import ec2_cleanup
@@ -71,18 +71,13 @@ def attributes(snapshot: Any) -> list[str]:
 
 
 def remove(clients: Any, task_id: str, properties: Mapping[str, Any]) -> list[str]:
-    ec2 = clients("ec2")
-    try:
-        task = kind(TASK_TYPE).describe(ec2, task_id)
-    except TaskNotFound:
-        return [f"{task_id} is no longer listed by DescribeImportSnapshotTasks; nothing removed"]
-    if not task.terminal:
-        return [ec2_cleanup.cancel_import(ec2, task_id) + ec2_cleanup.where(task)]
-    if task.state != COMPLETED or not task.facts.snapshotId:
-        return [f"{task_id} ended {task.state}; it left no snapshot"]
-    if flag(properties, "RetainOnDelete"):
-        return [f"kept {task.facts.snapshotId}: RetainOnDelete"]
-    return release(clients, {"SnapshotId": task.facts.snapshotId})
+    """Cancel a running import; delete the snapshot unless it is retained."""
+    return ec2_cleanup.remove_import(clients, task_id, properties, task_type=TASK_TYPE, product="snapshot",
+                                     made=_made, release=release)
+
+
+def _made(task: Any) -> tuple[dict[str, str], str] | None:
+    return ({"SnapshotId": task.facts.snapshotId}, task.facts.snapshotId) if task.facts.snapshotId else None
 
 
 def release(clients: Any, attributes: Mapping[str, str]) -> list[str]:
