@@ -102,6 +102,13 @@ STEP_WATCH_SUPERSEDED = "Watch Superseded"
 STEP_UNEXPECTED_POLL_RESULT = "Unexpected Poll Result"
 STEP_NOT_THE_WATCH_HOLDER = "Not The Watch Holder"
 STEP_TAKE_NEXT_NAME = "Take The Next Name"
+STEP_WATCH_ALREADY_ENDED = "Watch Already Ended"
+STEP_IS_TASK_OVER = "Is The Task Over?"
+STEP_DOES_WATCH_GO_ON = "Does The Watch Go On?"
+STEP_IS_FINAL_ERROR = "Is It A Final Error?"
+STEP_REGISTRY_UNAVAILABLE = "Registry Unavailable"
+STEP_DELIVERY_NOT_RECORDED = "Delivery Not Recorded"
+STEP_REJECTION_NOT_DELIVERED = "Rejection Not Delivered"
 # A hand-over whose successor name another execution holds moves on to the next free name of its line,
 # looking this many names ahead per try (each a DescribeExecution); past them the hand-over is blocked.
 SUCCESSOR_NAMES_TRIED = 10

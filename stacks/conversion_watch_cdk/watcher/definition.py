@@ -106,7 +106,7 @@ class WatchDefinition:
             # A resume whose last change was recorded but never confirmed delivered: deliver it first.
             .when(OBSERVED, self.publish_change)
             .when(outcome_is(c.OUTCOME_CLOSED),
-                  sfn.Succeed(self.scope, "Watch Already Ended",
+                  sfn.Succeed(self.scope, c.STEP_WATCH_ALREADY_ENDED,
                               comment="A resume found the watch's end delivered: recorded, nothing to publish."))
             # Another execution holds the task's watch (a forged, replayed or duplicate start): nothing is
             # published for the task; the execution ends red with the reason.
@@ -178,7 +178,7 @@ class WatchDefinition:
         delivered.next(self.is_finished)
         end_delivered.next(self.is_finished)
         pending.next(self.publish(c.STEP_PUBLISH_CHANGE, c.STATE_CHANGE)).next(
-            sfn.Choice(self.scope, "Is The Task Over?")
+            sfn.Choice(self.scope, c.STEP_IS_TASK_OVER)
             .when(sfn.Condition.boolean_equals(c.STATUS_TERMINAL, True), end_delivered)
             .otherwise(delivered)
         )
@@ -331,7 +331,7 @@ class WatchDefinition:
                                       comment="Registry: a final watch error was delivered; the watch is closed.")
         final.next(watch_failed)
         delivered.next(
-            sfn.Choice(self.scope, "Does The Watch Go On?")
+            sfn.Choice(self.scope, c.STEP_DOES_WATCH_GO_ON)
             .when(sfn.Condition.and_(sfn.Condition.is_present(c.STATUS_RESUMED),
                                      sfn.Condition.boolean_equals(c.STATUS_RESUMED, True)), self.wait)
             .otherwise(watch_failed)
@@ -339,7 +339,7 @@ class WatchDefinition:
         is_final = sfn.Condition.or_(*[sfn.Condition.string_equals(c.STATUS_ERROR_CODE, code)
                                        for code in c.FINAL_WATCH_ERRORS])
         pending.next(self.publish(c.STEP_PUBLISH_ERROR, c.WATCH_ERROR)).next(
-            sfn.Choice(self.scope, "Is It A Final Error?").when(is_final, final).otherwise(delivered)
+            sfn.Choice(self.scope, c.STEP_IS_FINAL_ERROR).when(is_final, final).otherwise(delivered)
         )
         rejected = self.publish(c.STEP_PUBLISH_REJECTION, c.WATCH_ERROR, rejection=True).next(watch_failed)
         return (
@@ -352,7 +352,7 @@ class WatchDefinition:
     def registry_unavailable(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Registry Unavailable",
+            c.STEP_REGISTRY_UNAVAILABLE,
             error=c.REGISTRY_UNAVAILABLE,
             cause="The watch registry could not record the event about to be published, after retries; nothing "
                   "was published. The watch stays open: a resume publishes it.",
@@ -362,7 +362,7 @@ class WatchDefinition:
     def delivery_not_recorded(self) -> sfn.Fail:
         return sfn.Fail(
             self.scope,
-            "Delivery Not Recorded",
+            c.STEP_DELIVERY_NOT_RECORDED,
             error=c.DELIVERY_NOT_RECORDED,
             cause="The event was published but the watch registry could not record it, after retries. The watch "
                   "stays open: a resume records it and goes on without publishing it again.",
@@ -418,7 +418,7 @@ class WatchDefinition:
 
     @cached_property
     def rejection_failed(self) -> sfn.Fail:
-        return sfn.Fail(self.scope, "Rejection Not Delivered", error="EventDeliveryFailed",
+        return sfn.Fail(self.scope, c.STEP_REJECTION_NOT_DELIVERED, error=c.ERROR_EVENT_DELIVERY_FAILED,
                         cause="EventBridge did not accept the rejection's error event after all retries.")
 
     def record_pending(self, state_id: str, comment: str) -> tasks.DynamoUpdateItem:
